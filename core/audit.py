@@ -1,0 +1,30 @@
+"""Writing the audit trail. Every mutating service and every staff read of a personal
+record calls ``record``; nothing else writes AuditEntry rows."""
+
+from core.models import AuditEntry
+
+
+def _client_ip(request) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record(action: str, *, actor=None, target=None, summary: str = "", request=None,
+           **detail) -> AuditEntry:
+    """Write one audit entry. ``detail`` must never hold a full NIK, PIN or token."""
+    actor_label = ""
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        actor_label = actor.get_username()
+    else:
+        actor = None
+    return AuditEntry.objects.create(
+        action=action,
+        actor=actor,
+        actor_label=actor_label,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        summary=summary[:255],
+        detail=detail,
+        ip_address=_client_ip(request),
+    )
