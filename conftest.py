@@ -81,7 +81,10 @@ def resident_in_village(make_family, make_resident, village):
 def resident_elsewhere(make_family, make_resident, other_village):
     family = make_family(other_village)
     return make_resident(
-        other_village, family=family, full_name="NUR'AINI", sex=Sex.FEMALE,
+        other_village,
+        family=family,
+        full_name="NUR'AINI",
+        sex=Sex.FEMALE,
         relationship=Relationship.HEAD,
     )
 
@@ -89,8 +92,10 @@ def resident_elsewhere(make_family, make_resident, other_village):
 @pytest.fixture
 def agency(db):
     return Agency.objects.create(
-        code="dispendukcapil", name="Dinas Kependudukan dan Pencatatan Sipil",
-        short_name="Dispendukcapil", kind=AgencyKind.REGIONAL,
+        code="dispendukcapil",
+        name="Dinas Kependudukan dan Pencatatan Sipil",
+        short_name="Dispendukcapil",
+        kind=AgencyKind.REGIONAL,
     )
 
 
@@ -98,8 +103,12 @@ def agency(db):
 def make_user(db):
     def make(role, *, region=None, agency=None, resident=None, password="uji-Sandi-2026!"):
         user = User(
-            username=f"{role}-{next(_serials)}", role=role, region=region, agency=agency,
-            resident=resident, is_staff=role == Role.REGENT,
+            username=f"{role}-{next(_serials)}",
+            role=role,
+            region=region,
+            agency=agency,
+            resident=resident,
+            is_staff=role == Role.REGENT,
         )
         user.set_password(password)
         user.full_clean(exclude=["password"])

@@ -22,17 +22,29 @@ class User(AbstractUser):
 
     role = models.CharField(_("peran"), max_length=20, choices=Role.choices)
     region = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("wilayah tugas"),
+        "regions.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("wilayah tugas"),
         help_text=_("Kecamatan untuk peran kecamatan; desa/kelurahan untuk peran desa dan kios."),
     )
     agency = models.ForeignKey(
-        "agencies.Agency", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="staff", verbose_name=_("instansi"),
+        "agencies.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("instansi"),
     )
     resident = models.OneToOneField(
-        "people.Resident", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="account", verbose_name=_("penduduk"),
+        "people.Resident",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="account",
+        verbose_name=_("penduduk"),
     )
     phone = models.CharField(_("nomor HP"), max_length=20, blank=True)
 

@@ -10,8 +10,9 @@ def _client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def record(action: str, *, actor=None, target=None, summary: str = "", request=None,
-           **detail) -> AuditEntry:
+def record(
+    action: str, *, actor=None, target=None, summary: str = "", request=None, **detail
+) -> AuditEntry:
     """Write one audit entry. ``detail`` must never hold a full NIK, PIN or token."""
     actor_label = ""
     if actor is not None and getattr(actor, "is_authenticated", False):

@@ -21,8 +21,12 @@ class AuditEntry(models.Model):
 
     at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("pelaku"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pelaku"),
     )
     # Kept as text too, so the entry still says who it was after the account is deleted.
     actor_label = models.CharField(_("pelaku"), max_length=150, blank=True)

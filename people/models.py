@@ -45,7 +45,9 @@ class Family(models.Model):
 
     no_kk = models.CharField(_("No. KK"), max_length=16, unique=True)
     village = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="families",
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="families",
         verbose_name=_("desa/kelurahan"),
     )
     address = models.CharField(_("alamat"), max_length=255, blank=True)
@@ -53,8 +55,12 @@ class Family(models.Model):
     rw = models.CharField(_("RW"), max_length=3, blank=True)
     hamlet = models.CharField(_("dusun"), max_length=100, blank=True)
     head = models.ForeignKey(
-        "people.Resident", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("kepala keluarga"),
+        "people.Resident",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kepala keluarga"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -99,7 +105,11 @@ class Resident(models.Model):
 
     nik = models.CharField(_("NIK"), max_length=16, unique=True, null=True, blank=True)
     temp_id = models.CharField(
-        _("nomor sementara"), max_length=24, unique=True, null=True, blank=True,
+        _("nomor sementara"),
+        max_length=24,
+        unique=True,
+        null=True,
+        blank=True,
         help_text=_("Dibuat sistem untuk penduduk yang belum memiliki NIK."),
     )
     full_name = models.CharField(_("nama lengkap"), max_length=200)
@@ -115,7 +125,11 @@ class Resident(models.Model):
     )
     occupation = models.CharField(_("pekerjaan"), max_length=100, blank=True)
     family = models.ForeignKey(
-        Family, on_delete=models.PROTECT, null=True, blank=True, related_name="members",
+        Family,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
         verbose_name=_("keluarga"),
     )
     relationship = models.CharField(
@@ -126,18 +140,26 @@ class Resident(models.Model):
     rw = models.CharField(_("RW"), max_length=3, blank=True)
     hamlet = models.CharField(_("dusun"), max_length=100, blank=True)
     village = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="residents",
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="residents",
         verbose_name=_("desa/kelurahan"),
     )
     phone = models.CharField(_("nomor HP"), max_length=20, blank=True)
     status = models.CharField(
-        _("status"), max_length=16, choices=ResidentStatus.choices,
-        default=ResidentStatus.LIVING, db_index=True,
+        _("status"),
+        max_length=16,
+        choices=ResidentStatus.choices,
+        default=ResidentStatus.LIVING,
+        db_index=True,
     )
     # Data-quality notes that do not reject the record, e.g. the NIK encodes another sex.
     data_warnings = models.JSONField(_("catatan kualitas data"), default=list, blank=True)
     source_import = models.ForeignKey(
-        "people.PopulationImport", on_delete=models.SET_NULL, null=True, blank=True,
+        "people.PopulationImport",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -221,3 +243,6 @@ class PossibleDuplicate(models.Model):
 
     class Meta:
         ordering = ["population_import", "line_number"]
+
+    def __str__(self) -> str:
+        return f"{self.population_import_id}:{self.line_number} ~ {self.existing_id}"
