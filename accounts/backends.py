@@ -8,7 +8,7 @@ from django.contrib.auth.backends import ModelBackend
 
 from accounts.models import User
 from accounts.roles import Role
-from people.nik import InvalidNik, normalise_identifier
+from people.nik import InvalidIdentifier, normalise_identifier
 
 
 class NikPinBackend(ModelBackend):
@@ -17,7 +17,7 @@ class NikPinBackend(ModelBackend):
             return None
         try:
             nik = normalise_identifier(username).value
-        except (InvalidNik, ValueError):
+        except InvalidIdentifier:
             return None
         if len(nik) != 16 or not nik.isdigit():
             return None
