@@ -4,6 +4,7 @@ import itertools
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from accounts.models import User
 from accounts.roles import Role
@@ -28,6 +29,20 @@ def synthetic_nik(district_digits: str, birth: date, sex: str) -> str:
 
 def synthetic_kk(district_digits: str) -> str:
     return f"{district_digits}010120{next(_serials):04d}"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hash test passwords cheaply; production keeps Django's slow default hashers."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language(settings):
+    """Start in Indonesian: a page switched to English leaves the thread in English."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
@@ -156,3 +171,113 @@ def kiosk(make_user, village):
 @pytest.fixture
 def resident_user(make_user, resident_in_village):
     return make_user(Role.RESIDENT, resident=resident_in_village)
+
+
+# --------------------------------------------------------------------------- population import
+# Used by people/tests/test_import*.py. Every value is synthetic: NIK serials are 99xx.
+
+POPULATION_COLUMNS = (
+    "NIK",
+    "NO_KK",
+    "NAMA_LENGKAP",
+    "JENIS_KELAMIN",
+    "TEMPAT_LAHIR",
+    "TANGGAL_LAHIR",
+    "AGAMA",
+    "STATUS_PERKAWINAN",
+    "PENDIDIKAN",
+    "PEKERJAAN",
+    "STATUS_HUBUNGAN",
+    "ALAMAT",
+    "RT",
+    "RW",
+    "DUSUN",
+    "KODE_DESA",
+    "NO_HP",
+    "STATUS",
+)
+# A wife in Rejosari (35.10.15.2001, district Glagah); her NIK encodes P and 1989-03-02.
+POPULATION_ROW = {
+    "NIK": "3510154203899902",
+    "NO_KK": "3510150101209901",
+    "NAMA_LENGKAP": "SITI AMINAH",
+    "JENIS_KELAMIN": "P",
+    "TEMPAT_LAHIR": "BANYUWANGI",
+    "TANGGAL_LAHIR": "02-03-1989",
+    "AGAMA": "ISLAM",
+    "STATUS_PERKAWINAN": "KAWIN",
+    "PENDIDIKAN": "SLTA/SEDERAJAT",
+    "PEKERJAAN": "MENGURUS RUMAH TANGGA",
+    "STATUS_HUBUNGAN": "ISTRI",
+    "ALAMAT": "JL. KEMIREN NO. 5",
+    "RT": "001",
+    "RW": "002",
+    "DUSUN": "KRAJAN",
+    "KODE_DESA": "3510152001",
+    "NO_HP": "081234567890",
+    "STATUS": "HIDUP",
+}
+
+
+@pytest.fixture
+def import_reports(settings, tmp_path):
+    """Import reports go to a temporary folder instead of var/imports."""
+    settings.IMPORT_REPORT_DIR = tmp_path / "import-reports"
+    return settings.IMPORT_REPORT_DIR
+
+
+@pytest.fixture
+def population_file(tmp_path, import_reports):
+    """Write rows (dicts over POPULATION_ROW's values) as a CSV or .xlsx population file.
+
+    ``header`` renames or drops columns: {canonical: header as written, or None to drop}.
+    Excel files store every value as a text cell unless it is not a str.
+    """
+
+    def write(rows, *, name="penduduk.csv", encoding="utf-8", delimiter=",", header=None):
+        header = header or {}
+        columns = [column for column in POPULATION_COLUMNS if header.get(column, column)]
+        titles = [header.get(column, column) for column in columns]
+        table = [[{**POPULATION_ROW, **row}.get(column, "") for column in columns] for row in rows]
+        path = tmp_path / name
+        if name.endswith(".xlsx"):
+            import openpyxl
+
+            workbook = openpyxl.Workbook()
+            sheet = workbook.active
+            sheet.title = "Penduduk"
+            sheet.append(titles)
+            for values in table:
+                sheet.append(values)
+                for cell in sheet[sheet.max_row]:
+                    if isinstance(cell.value, str):
+                        cell.number_format = "@"
+            workbook.save(path)
+            return path
+        import csv
+        import io
+
+        buffer = io.StringIO(newline="")
+        writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+        writer.writerow(titles)
+        writer.writerows(table)
+        path.write_bytes(buffer.getvalue().encode(encoding))
+        return path
+
+    return write
+
+
+# --------------------------------------------------------------------------- documents
+# Issued PDFs and signing keys never land in var/ during tests: one key folder per session
+# (the CA and each office's key are created once, on first use) and a media folder per test.
+
+
+@pytest.fixture(scope="session")
+def signing_key_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("pki")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_document_storage(settings, signing_key_dir, tmp_path_factory):
+    settings.SIGNING_KEY_DIR = signing_key_dir
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")

@@ -27,6 +27,10 @@ VILLAGE_ROLES = frozenset({Role.VILLAGE_HEAD, Role.VILLAGE_OFFICER})
 AGENCY_ROLES = frozenset({Role.AGENCY_HEAD, Role.AGENCY_OFFICER})
 # Roles that may browse the population register (within their scope).
 REGISTER_ROLES = frozenset({Role.REGENT, Role.TASK_FORCE}) | DISTRICT_ROLES | VILLAGE_ROLES
+# Roles that see applications (within their scope) in the services work lists.
+APPLICATION_ROLES = (
+    frozenset({Role.REGENT, Role.RESIDENT}) | DISTRICT_ROLES | VILLAGE_ROLES | AGENCY_ROLES
+)
 # Roles bound to a region: the region must be a district or a village respectively.
 ROLES_NEEDING_DISTRICT = DISTRICT_ROLES
 ROLES_NEEDING_VILLAGE = VILLAGE_ROLES | {Role.KIOSK}

@@ -47,3 +47,22 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+
+class DayOff(models.Model):
+    """A day the regency's offices are closed besides national holidays and collective leave.
+
+    Kept by the regency administrator; ``core.workdays`` skips these days when it counts
+    service levels.
+    """
+
+    date = models.DateField(_("tanggal"), unique=True)
+    name = models.CharField(_("keterangan"), max_length=200)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("hari libur daerah")
+        verbose_name_plural = _("hari libur daerah")
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}"

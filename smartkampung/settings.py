@@ -27,7 +27,7 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.apps.SmartKampungAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "agencies",
     "people",
     "accounts",
+    "documents",
+    "services",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +72,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "accounts.views.navigation",
             ],
         },
     },
@@ -143,6 +146,7 @@ TIME_ZONE = env_str("DJANGO_TIME_ZONE", "Asia/Jakarta")
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -154,6 +158,16 @@ MEDIA_ROOT = VAR_DIR / "media"
 
 # Where import reports (summaries and rejects files) are written.
 IMPORT_REPORT_DIR = VAR_DIR / "imports"
+
+# Uploaded attachments (PDF, JPEG, PNG only) live in MEDIA_ROOT/attachments, which no URL
+# serves: a view checks the reader's scope first. Larger uploads are refused unread.
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
+# Where residents' notifications go: a class with send(phone, text). The default writes them
+# to the log; an SMS or WhatsApp gateway class is plugged in here.
+NOTIFICATION_CHANNEL = env_str("NOTIFICATION_CHANNEL", "core.notifications.ConsoleChannel")
+# The regency's own days off (ISO dates, comma-separated) on top of national holidays and
+# collective leave; the administrator adds more in the admin (core.DayOff).
+REGENCY_DAYS_OFF = env_list("REGENCY_DAYS_OFF", [])
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,79 @@
+"""Signing in and out, where each role lands afterwards, and the links each role sees."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import LoginView, LogoutView
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.forms import SignInForm
+from accounts.roles import APPLICATION_ROLES, REGISTER_ROLES, Role
+
+
+def landing_url_for(user) -> str:
+    """The page a user starts from: the register for register staff, "my data" for residents."""
+    role = getattr(user, "role", None)
+    if role in REGISTER_ROLES:
+        return reverse("people:resident_list")
+    if role == Role.RESIDENT and user.resident_id:
+        return reverse("people:my_data")
+    return reverse("home")
+
+
+def navigation(request) -> dict:
+    """Context processor: the main links the signed-in user may follow.
+
+    Registered in ``TEMPLATES["OPTIONS"]["context_processors"]``; every page that extends
+    ``base.html`` shows them. A link appears only when its page would not answer 403.
+    """
+    user = getattr(request, "user", None)
+    links = [(reverse("home"), _("Beranda")), (reverse("services:catalogue"), _("Layanan"))]
+    role = getattr(user, "role", None) if user is not None and user.is_authenticated else None
+    if role in REGISTER_ROLES:
+        links.append((reverse("people:resident_list"), _("Data penduduk")))
+    if role == Role.RESIDENT and user.resident_id:
+        links.append((reverse("people:my_data"), _("Data saya")))
+    if role in APPLICATION_ROLES:
+        links.append((reverse("services:application_list"), _("Permohonan")))
+    if role in (Role.REGENT, Role.AGENCY_HEAD):
+        links.append((reverse("services:manage_list"), _("Kelola layanan")))
+    if role == Role.REGENT:
+        links.append((reverse("core:audit_list"), _("Jejak audit")))
+    current = request.path
+    return {
+        "nav_links": [
+            {"url": url, "label": label, "current": url == current} for url, label in links
+        ]
+    }
+
+
+def _cooloff_minutes() -> int | None:
+    # AXES_COOLOFF_TIME is a number of hours in settings; other forms (callables) are not shown.
+    cooloff = getattr(settings, "AXES_COOLOFF_TIME", None)
+    if isinstance(cooloff, int | float):
+        return round(cooloff * 60)
+    return None
+
+
+class SignInView(LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        return landing_url_for(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["failure_limit"] = getattr(settings, "AXES_FAILURE_LIMIT", None)
+        context["cooloff_minutes"] = _cooloff_minutes()
+        return context
+
+
+class SignOutView(LogoutView):
+    """Sign out (POST only, as Django requires) and say so on the next page."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.success(request, _("Anda sudah keluar. Sampai jumpa."))
+        return response

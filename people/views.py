@@ -1,0 +1,179 @@
+"""Pages of the population register: the staff list and record, and a resident's own data.
+
+Every query goes through ``Resident.objects.visible_to(user)``: a record outside the user's
+scope is answered 404, exactly like a record that does not exist.
+"""
+
+import functools
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts.roles import REGISTER_ROLES, Role
+from core.audit import record
+from core.views import keyset_page
+from people.choices import Relationship
+from people.forms import ResidentSearchForm
+from people.models import Resident
+from people.nik import mask_nik
+
+PAGE_SIZE = 50
+
+
+def register_role_required(view):
+    """Signed-in users whose role may browse the register; others get 403."""
+
+    @functools.wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if getattr(request.user, "role", None) not in REGISTER_ROLES:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def age_on(birth_date: date | None, today: date) -> int | None:
+    if birth_date is None:
+        return None
+    had_birthday = (today.month, today.day) >= (birth_date.month, birth_date.day)
+    return today.year - birth_date.year - (0 if had_birthday else 1)
+
+
+def _shown_identifier(resident: Resident) -> str:
+    """The masked NIK, or the temporary number for someone who has no NIK yet."""
+    return mask_nik(resident.nik) if resident.nik else (resident.temp_id or "")
+
+
+def _with_list_fields(residents, today: date):
+    for resident in residents:
+        resident.age = age_on(resident.birth_date, today)
+        resident.shown_identifier = _shown_identifier(resident)
+    return residents
+
+
+def _warning_texts(resident: Resident) -> list[str]:
+    """Data-quality notes as text; the import stores strings or {"message": ...} objects."""
+    texts = []
+    for warning in resident.data_warnings or []:
+        if isinstance(warning, dict):
+            texts.append(str(warning.get("message") or warning))
+        else:
+            texts.append(str(warning))
+    return texts
+
+
+def _register_rows(resident: Resident, today: date) -> list[tuple[str, object]]:
+    """(label, value) pairs of the register fields, labelled with the model's own names."""
+
+    def label(name: str) -> str:
+        return Resident._meta.get_field(name).verbose_name
+
+    village = resident.village
+    village_text = village.name
+    if village.parent:
+        village_text = _("%(village)s, Kecamatan %(district)s") % {
+            "village": village.name,
+            "district": village.parent.name,
+        }
+    rows = [
+        (label("nik"), resident.nik or ""),
+        (label("full_name"), resident.full_name),
+        (label("sex"), resident.get_sex_display()),
+        (label("birth_place"), resident.birth_place),
+        (label("birth_date"), resident.birth_date),
+        (label("religion"), resident.get_religion_display()),
+        (label("marital_status"), resident.get_marital_status_display()),
+        (label("education"), resident.get_education_display()),
+        (label("occupation"), resident.occupation),
+        (label("relationship"), resident.get_relationship_display()),
+        (label("address"), resident.address),
+        (label("rt"), resident.rt),
+        (label("rw"), resident.rw),
+        (label("hamlet"), resident.hamlet),
+        (label("village"), village_text),
+        (label("phone"), resident.phone),
+        (label("status"), resident.get_status_display()),
+    ]
+    age = age_on(resident.birth_date, today)
+    if age is not None:
+        rows.insert(
+            5, (_("umur"), ngettext("%(years)d tahun", "%(years)d tahun", age) % {"years": age})
+        )
+    if resident.temp_id:
+        rows.insert(1, (label("temp_id"), resident.temp_id))
+    return rows
+
+
+@register_role_required
+def resident_list(request):
+    """Residents in the user's scope, searchable by name or NIK, NIKs masked."""
+    form = ResidentSearchForm(request.GET or None, user=request.user)
+    residents = Resident.objects.visible_to(request.user).select_related("village")
+    if form.is_bound:
+        residents = form.filter(residents) if form.is_valid() else residents.none()
+
+    page = keyset_page(request, residents, ordering=("full_name", "id"), size=PAGE_SIZE)
+    _with_list_fields(page.items, timezone.localdate())
+    return render(request, "people/resident_list.html", {"form": form, "page": page})
+
+
+@register_role_required
+def resident_detail(request, pk: int):
+    """One resident's full record; every view is written to the audit trail."""
+    scoped = Resident.objects.visible_to(request.user)
+    resident = get_object_or_404(scoped.select_related("village__parent", "family"), pk=pk)
+    record("people.resident.viewed", actor=request.user, target=resident, request=request)
+
+    today = timezone.localdate()
+    members = []
+    if resident.family_id:
+        members = list(
+            scoped.filter(family_id=resident.family_id)
+            .exclude(pk=resident.pk)
+            .order_by("birth_date", "id")
+        )
+        _with_list_fields(members, today)
+    context = {
+        "resident": resident,
+        "rows": _register_rows(resident, today),
+        "members": members,
+        "warnings": _warning_texts(resident),
+        "may_see_audit": request.user.role == Role.REGENT,
+    }
+    return render(request, "people/resident_detail.html", context)
+
+
+@login_required
+def my_data(request):
+    """A resident's own record and the members of their family card."""
+    user = request.user
+    if user.role != Role.RESIDENT or not user.resident_id:
+        raise PermissionDenied
+
+    people = list(Resident.objects.visible_to(user).select_related("village__parent", "family"))
+    # Family-card order: the head first, then by age.
+    people.sort(
+        key=lambda person: (
+            person.relationship != Relationship.HEAD,
+            person.birth_date or date.max,
+            person.pk,
+        )
+    )
+    me = next((person for person in people if person.pk == user.resident_id), None)
+    if me is None:
+        # The linked record is gone or out of reach: show nothing rather than someone else.
+        raise PermissionDenied
+    today = timezone.localdate()
+    _with_list_fields(people, today)
+    context = {
+        "me": me,
+        "members": [person for person in people if person.pk != me.pk],
+        "rows": _register_rows(me, today),
+    }
+    return render(request, "people/my_data.html", context)

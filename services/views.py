@@ -1,0 +1,343 @@
+"""Pages of the service catalogue and of applications, for residents and for officers.
+
+Thin: each view finds the application through ``Application.objects.visible_to`` (anything
+outside the user's scope is a 404), calls a function of :mod:`services.services`, and renders.
+The full back office (queues, bulk work) comes later; these pages show each user only the
+steps they may take.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.roles import Role
+from services import attachments as files
+from services import formdef, services, workflow
+from services.forms import ActionForm, AttachmentForm, SearchForm, ServiceEditForm, SubjectForm
+from services.models import Application, Service, State
+from services.workflow import WorkflowError
+
+LIST_LIMIT = 200
+
+
+# --------------------------------------------------------------------------- catalogue
+
+
+def catalogue(request):
+    """Every service offered to residents, searchable in Indonesian; open to everyone."""
+    form = SearchForm(request.GET or None)
+    found = Service.objects.offered_to_residents().select_related("agency")
+    query = ""
+    if form.is_valid():
+        query = form.cleaned_data["q"]
+        found = found.search(query)
+    return render(
+        request,
+        "services/catalogue.html",
+        {"form": form, "services": list(found), "query": query},
+    )
+
+
+def service_detail(request, code: str):
+    service = get_object_or_404(
+        Service.objects.offered_to_residents().select_related("agency", "document_type"), code=code
+    )
+    fields = [
+        {"label": formdef.field_label(field), "required": field.get("required", False)}
+        for field in service.form_definition
+    ]
+    return render(
+        request,
+        "services/service_detail.html",
+        {
+            "service": service,
+            "fields": fields,
+            "can_apply": _is_resident(request.user) and service.accepts_online,
+        },
+    )
+
+
+def _is_resident(user) -> bool:
+    return bool(
+        user.is_authenticated and getattr(user, "role", None) == Role.RESIDENT and user.resident_id
+    )
+
+
+@login_required
+def apply(request, code: str):
+    """A resident starts an application for themself or a family member."""
+    service = get_object_or_404(Service.objects.active(), code=code)
+    if not _is_resident(request.user) or not service.accepts_online:
+        raise PermissionDenied
+    family = services.family_of(request.user.resident)
+
+    if request.method == "POST":
+        subject_form = SubjectForm(request.POST, family=family)
+        answers_form = formdef.bind(service.form_definition, request.POST)
+        if subject_form.is_valid() and answers_form.is_valid():
+            try:
+                application = services.start_application(
+                    service=service,
+                    user=request.user,
+                    subject=subject_form.cleaned_data["subject"],
+                    form_data=request.POST,
+                    request=request,
+                )
+            except WorkflowError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("Draf permohonan tersimpan. Lampirkan persyaratan lalu tekan “Ajukan”."),
+                )
+                return redirect("services:application_detail", application.tracking_code)
+    else:
+        subject_form = SubjectForm(family=family, initial={"subject": request.user.resident})
+        answers_form = formdef.bind(service.form_definition)
+    return render(
+        request,
+        "services/apply.html",
+        {"service": service, "subject_form": subject_form, "answers_form": answers_form},
+    )
+
+
+# --------------------------------------------------------------------------- applications
+
+
+@login_required
+def application_list(request):
+    """Residents: their own and their family's applications. Staff: those in their scope."""
+    applications = Application.objects.visible_to(request.user).select_related(
+        "service", "subject", "village"
+    )
+    state = request.GET.get("status", "")
+    if state in State.values:
+        applications = applications.filter(state=state)
+    only_overdue = request.GET.get("terlambat") == "1"
+    if only_overdue:
+        applications = applications.overdue()
+    return render(
+        request,
+        "services/application_list.html",
+        {
+            "applications": list(applications.order_by("-created_at", "-id")[:LIST_LIMIT]),
+            "limit": LIST_LIMIT,
+            "states": State.choices,
+            "state": state,
+            "only_overdue": only_overdue,
+            "is_resident": _is_resident(request.user),
+        },
+    )
+
+
+def _visible_application(request, tracking_code: str) -> Application:
+    return get_object_or_404(
+        Application.objects.visible_to(request.user).select_related(
+            "service__agency",
+            "service__document_type",
+            "applicant",
+            "subject",
+            "village__parent",
+            "district",
+            "agency",
+            "document",
+        ),
+        tracking_code=tracking_code,
+    )
+
+
+@login_required
+def application_detail(request, tracking_code: str):
+    application = _visible_application(request, tracking_code)
+    user = request.user
+    actions = workflow.allowed_actions(user, application)
+    is_applicant = workflow.is_applicant(user, application)
+    editable = is_applicant and application.state in services.EDITABLE_STATES
+    return render(
+        request,
+        "services/application_detail.html",
+        {
+            "application": application,
+            "service": application.service,
+            "answers": formdef.labelled_answers(
+                application.service.form_definition, application.form_data
+            ),
+            "events": list(application.events.all()),
+            "attachments": list(application.attachments.all()),
+            "actions": actions,
+            "action_form": ActionForm(),
+            "editable": editable,
+            "attachment_form": AttachmentForm(service=application.service) if editable else None,
+            "can_preview": application.service.document_type_id is not None
+            and services.awaiting_approval(application)
+            and not is_applicant,
+        },
+    )
+
+
+@login_required
+def application_edit(request, tracking_code: str):
+    application = _visible_application(request, tracking_code)
+    if not workflow.is_applicant(request.user, application):
+        raise PermissionDenied
+    if application.state not in services.EDITABLE_STATES:
+        messages.error(request, _("Permohonan ini tidak dapat diubah lagi."))
+        return redirect("services:application_detail", tracking_code)
+    definition = application.service.form_definition
+    if request.method == "POST":
+        form = formdef.bind(definition, request.POST)
+        if form.is_valid():
+            try:
+                services.update_answers(application, request.user, request.POST, request=request)
+            except WorkflowError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("Isian permohonan tersimpan."))
+                return redirect("services:application_detail", tracking_code)
+    else:
+        form = formdef.bind(definition, None, initial=application.form_data)
+    return render(
+        request,
+        "services/application_edit.html",
+        {"application": application, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def application_action(request, tracking_code: str):
+    """Take one workflow step chosen on the detail page."""
+    application = _visible_application(request, tracking_code)
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Permintaan tidak lengkap. Coba lagi."))
+        return redirect("services:application_detail", tracking_code)
+    action = form.cleaned_data["action"]
+    try:
+        services.perform(
+            action, application, request.user, note=form.cleaned_data["note"], request=request
+        )
+    except WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        application.refresh_from_db()
+        messages.success(
+            request,
+            _("Permohonan %(code)s sekarang berstatus “%(state)s”.")
+            % {"code": application.tracking_code, "state": application.get_state_display()},
+        )
+    return redirect("services:application_detail", tracking_code)
+
+
+@login_required
+def preview(request, tracking_code: str):
+    """The draft PDF, without number or QR code, while the application waits for the head."""
+    application = _visible_application(request, tracking_code)
+    try:
+        pdf = services.preview_document(application, request.user)
+    except WorkflowError as error:
+        messages.error(request, error.message)
+        return redirect("services:application_detail", tracking_code)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="draf-{application.tracking_code}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --------------------------------------------------------------------------- attachments
+
+
+@login_required
+@require_POST
+def attachment_upload(request, tracking_code: str):
+    application = _visible_application(request, tracking_code)
+    form = AttachmentForm(request.POST, request.FILES, service=application.service)
+    if form.is_valid():
+        try:
+            services.add_attachment(
+                application,
+                request.user,
+                form.cleaned_data["file"],
+                requirement=form.cleaned_data["requirement"],
+                request=request,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        except WorkflowError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Lampiran tersimpan."))
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect("services:application_detail", tracking_code)
+
+
+@login_required
+def attachment_download(request, tracking_code: str, pk: int):
+    """Hand out an attachment to someone who may see its application; never by file path."""
+    application = _visible_application(request, tracking_code)
+    attachment = get_object_or_404(application.attachments, pk=pk)
+    try:
+        path = files.stored_path(attachment.stored_name)
+        handle = path.open("rb")
+    except (OSError, ValueError) as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle,
+        content_type=attachment.content_type,
+        as_attachment=True,
+        filename=attachment.original_name,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def attachment_delete(request, tracking_code: str, pk: int):
+    application = _visible_application(request, tracking_code)
+    attachment = get_object_or_404(application.attachments, pk=pk)
+    try:
+        services.remove_attachment(attachment, request.user, request=request)
+    except WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Lampiran dihapus."))
+    return redirect("services:application_detail", tracking_code)
+
+
+# --------------------------------------------------------------------------- catalogue editing
+
+
+@login_required
+def manage_list(request):
+    """Services the user may edit: all for the regent, their agency's for an agency head."""
+    editable = services.editable_services(request.user).select_related("agency")
+    if request.user.role not in (Role.REGENT, Role.AGENCY_HEAD):
+        raise PermissionDenied
+    return render(request, "services/manage_list.html", {"services": list(editable)})
+
+
+@login_required
+def manage_edit(request, code: str):
+    service = get_object_or_404(services.editable_services(request.user), code=code)
+    if request.method == "POST":
+        form = ServiceEditForm(request.POST, instance=service)
+        if form.is_valid():
+            services.save_service(
+                form.save(commit=False), request.user, changed=form.changed_data, request=request
+            )
+            messages.success(request, _("Layanan %(name)s tersimpan.") % {"name": service.name})
+            return redirect("services:manage_list")
+    else:
+        form = ServiceEditForm(instance=service)
+    return render(request, "services/manage_edit.html", {"service": service, "form": form})
