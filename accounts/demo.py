@@ -68,8 +68,9 @@ def _new_pin(resident: Resident) -> str:
 
 
 def _demo_agency() -> Agency:
+    # Loaded by the agencies data migration; created here only if that row was removed.
     agency, _created = Agency.objects.get_or_create(
-        code="dispendukcapil",
+        code="dukcapil",
         defaults={
             "name": "Dinas Kependudukan dan Pencatatan Sipil",
             "short_name": "Dispendukcapil",
@@ -110,8 +111,8 @@ def ensure_demo_accounts() -> list[DemoSignIn]:
         (Role.DISTRICT_OFFICER, "petugas.pesanggaran", district, None, district.name),
         (Role.VILLAGE_HEAD, "kades.sarongan", village, None, village.name),
         (Role.VILLAGE_OFFICER, "petugas.sarongan", village, None, village.name),
-        (Role.AGENCY_HEAD, "kadis.dispendukcapil", None, agency, agency.short_name),
-        (Role.AGENCY_OFFICER, "petugas.dispendukcapil", None, agency, agency.short_name),
+        (Role.AGENCY_HEAD, "kadis.dukcapil", None, agency, agency.short_name),
+        (Role.AGENCY_OFFICER, "petugas.dukcapil", None, agency, agency.short_name),
         (Role.TASK_FORCE, "tkpk", None, None, "Kabupaten Banyuwangi"),
         (Role.CALL_CENTRE, "operator112", None, None, "Call center 112"),
         (Role.KIOSK, "kios.sarongan", village, None, village.name),

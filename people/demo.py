@@ -298,6 +298,8 @@ _BALINESE_ORDER = {
     3: ("NYOMAN", "KOMANG"),
     4: ("KETUT",),
 }
+# Gede is for first-born sons only; a first-born daughter is Wayan, Putu or Luh.
+_BALINESE_ORDER_WOMEN = {**_BALINESE_ORDER, 1: ("WAYAN", "PUTU", "LUH")}
 _BALINESE_MEN = _words(
     "SUDARTA, ARTAWAN, SUARDANA, MERTA, SUKADANA, WIRAWAN, ADNYANA, SUPARTA, ARDANA, SUWENDRA,"
     "SUDIARTA, SUMERTA, ASTAWA, DARMAWAN, WIDIANA, SUARNATA, SUARJANA, SANTIKA, KARIASA, SUARSANA,"
@@ -434,7 +436,8 @@ class NameMaker:
 
     @staticmethod
     def _balinese(rng: random.Random, sex: str, order: int) -> str:
-        order_name = rng.choice(_BALINESE_ORDER[(order - 1) % 4 + 1])
+        names = _BALINESE_ORDER if sex == Sex.MALE else _BALINESE_ORDER_WOMEN
+        order_name = rng.choice(names[(order - 1) % 4 + 1])
         if sex == Sex.MALE:
             if rng.random() < 0.06:
                 return (
@@ -443,7 +446,7 @@ class NameMaker:
             return f"I {order_name} {rng.choice(_BALINESE_MEN)}"
         if rng.random() < 0.06:
             return f"I GUSTI AYU {rng.choice(_BALINESE_WOMEN)}"
-        luh = "LUH " if order_name in ("WAYAN", "PUTU", "GEDE") and rng.random() < 0.5 else ""
+        luh = "LUH " if order_name in ("WAYAN", "PUTU") and rng.random() < 0.5 else ""
         return f"NI {luh}{order_name} {rng.choice(_BALINESE_WOMEN)}"
 
 
