@@ -107,7 +107,7 @@ def _context(index: int) -> dict:
 
 
 def measure(count: int) -> dict[str, float]:
-    from documents import services, signing
+    from documents import content, services, signing
     from documents.models import DocumentType
     from documents.rendering import render_letter
 
@@ -141,9 +141,9 @@ def measure(count: int) -> dict[str, float]:
     for index, (resident, document) in enumerate(zip(residents, issued, strict=True)):
         document_type = types[index % len(types)]
         template = services.active_template(document_type)
-        letter = services._letter(
+        letter = content.letter_for(
             document_type=document_type,
-            blocks=services.build_blocks(template.body, subject=resident, context=_context(index)),
+            blocks=content.build_blocks(template.body, subject=resident, context=_context(index)),
             office_code=VILLAGE_CODE,
             office_name="Desa Sarongan",
             letterhead_lines=LETTERHEAD,
@@ -152,7 +152,7 @@ def measure(count: int) -> dict[str, float]:
             place="Sarongan",
             moment=document.issued_at,
             number=document.number,
-            url=services.verification_url(document.verification_token),
+            url=content.verification_url(document.verification_token),
             draft=False,
         )
         render_letter(letter)

@@ -26,9 +26,14 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
 
-from _common import emit, postgres_cluster, result_line, run_worker  # noqa: E402
+from _common import REPO, emit, postgres_cluster, result_line, run_worker  # noqa: E402
+
+# Run as a script, Python puts bench/ first on sys.path, where a benchmark module named like
+# an app (bench/documents.py) would shadow that app: the repository comes first instead.
+sys.path[:] = [str(REPO)] + [entry for entry in sys.path if Path(entry or ".").resolve() != BENCH]
 
 SCRIPT = Path(__file__).resolve()
 FULL_RESIDENTS = 1_750_000

@@ -156,6 +156,14 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"
 
+# Documents: the signing keys (a real deployment points this at its own, e.g. keys issued by
+# the national signing authority), the public address printed under each QR code, and the
+# limit on PDFs uploaded to the public verification page.
+SIGNING_KEY_DIR = Path(env_str("SIGNING_KEY_DIR", str(VAR_DIR / "pki")))
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "")
+DOCUMENTS_TIME_ZONE = TIME_ZONE
+DOCUMENTS_VERIFY_UPLOAD_MAX_BYTES = env_int("DOCUMENTS_VERIFY_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+
 # Where import reports (summaries and rejects files) are written.
 IMPORT_REPORT_DIR = VAR_DIR / "imports"
 
@@ -182,5 +190,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # fontTools reports every glyph table it subsets while a PDF is written.
+        "fontTools": {"level": "WARNING"},
     },
 }

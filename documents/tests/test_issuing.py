@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from core.models import AuditEntry
-from documents import services
+from documents import content, services
 from documents.models import DocumentType, IssuedDocument, NumberingSeries
 from people.choices import MaritalStatus, Religion, Sex
 
@@ -245,7 +245,7 @@ def test_a_document_type_without_a_template_is_refused_clearly(issue, resident_i
 def test_the_printed_address_uses_the_public_base_url(settings):
     settings.PUBLIC_BASE_URL = "https://layanan.banyuwangikab.go.id/"
 
-    assert services.verification_url("abc") == (
+    assert content.verification_url("abc") == (
         "https://layanan.banyuwangikab.go.id/verifikasi/abc/"
     )
 
@@ -254,8 +254,8 @@ def test_without_a_public_base_url_the_address_of_the_request_is_used(settings, 
     settings.PUBLIC_BASE_URL = ""
     request = rf.get("/", HTTP_HOST="localhost:8001")
 
-    assert services.verification_url("abc", request) == "http://localhost:8001/verifikasi/abc/"
-    assert services.verification_url("abc") == "http://127.0.0.1:8000/verifikasi/abc/"
+    assert content.verification_url("abc", request) == "http://localhost:8001/verifikasi/abc/"
+    assert content.verification_url("abc") == "http://127.0.0.1:8000/verifikasi/abc/"
 
 
 def test_files_left_by_a_rolled_back_approval_are_pruned(issue, resident_in_village):

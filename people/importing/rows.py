@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from people.choices import ResidentStatus
 from people.importing import values
@@ -75,33 +75,35 @@ class Village:
 # Messages for people.nik's error codes, in the clerk's language; %(label)s is NIK or No. KK.
 # Marked with gettext_noop so that makemessages finds them; translated where they are used.
 _IDENTIFIER_MESSAGES = {
-    "excel_scientific": N_(
+    "excel_scientific": gettext_noop(
         "%(label)s tertulis dalam notasi ilmiah (%(value)s): Excel sudah menghilangkan digit "
         "terakhirnya. Format kolom %(label)s sebagai Teks di Excel, lalu ketik atau ekspor ulang "
         "nomornya."
     ),
-    "excel_zeroed": N_(
+    "excel_zeroed": gettext_noop(
         "%(label)s terbaca sebagai angka, bukan teks: Excel hanya menyimpan 15 digit, jadi digit "
         "terakhir bisa sudah hilang atau menjadi 0. Format kolom %(label)s sebagai Teks di Excel, "
         "lalu ketik atau ekspor ulang nomornya."
     ),
-    "letters": N_("%(label)s berisi huruf '%(char)s'; %(label)s hanya berisi angka."),
-    "non_digit": N_("%(label)s berisi tanda yang bukan angka; %(label)s hanya berisi 16 angka."),
-    "missing": N_("%(label)s kosong atau hanya berisi angka 0."),
-    "length": N_("%(label)s berisi %(length)s digit; harus tepat 16 digit."),
-    "unknown_province": N_(
+    "letters": gettext_noop("%(label)s berisi huruf '%(char)s'; %(label)s hanya berisi angka."),
+    "non_digit": gettext_noop(
+        "%(label)s berisi tanda yang bukan angka; %(label)s hanya berisi 16 angka."
+    ),
+    "missing": gettext_noop("%(label)s kosong atau hanya berisi angka 0."),
+    "length": gettext_noop("%(label)s berisi %(length)s digit; harus tepat 16 digit."),
+    "unknown_province": gettext_noop(
         "%(label)s diawali %(province)s, yang bukan kode provinsi (Jawa Timur = 35). Periksa dua "
         "digit pertama."
     ),
-    "serial_zero": N_("Empat digit terakhir %(label)s (nomor urut) tidak boleh 0000."),
-    "impossible_date": N_(
+    "serial_zero": gettext_noop("Empat digit terakhir %(label)s (nomor urut) tidak boleh 0000."),
+    "impossible_date": gettext_noop(
         "Digit 7-12 %(label)s (tanggal DDMMYY; untuk perempuan tanggal ditambah 40) bukan tanggal "
         "yang ada. Periksa dengan KTP atau kartu keluarga."
     ),
 }
 
 
-_KK_DATE_MESSAGE = N_(
+_KK_DATE_MESSAGE = gettext_noop(
     "Digit 7-12 No. KK (tanggal terbit kartu, DDMMYY) bukan tanggal yang ada. Periksa dengan "
     "kartu keluarga."
 )

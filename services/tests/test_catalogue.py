@@ -47,6 +47,19 @@ def test_letters_produce_the_document_type_of_the_same_code(db):
     assert letter.document_type.code == "keterangan-usaha"
 
 
+def test_each_service_issues_its_document_at_its_own_level(db):
+    services = Service.objects.filter(document_type__isnull=False).select_related("document_type")
+
+    mismatched = [
+        (service.code, service.level, service.document_type.issuer_level)
+        for service in services
+        if service.level != service.document_type.issuer_level
+    ]
+
+    assert services.exists()
+    assert mismatched == []
+
+
 def test_moving_out_and_land_ownership_are_endorsed_by_the_district(db):
     district = set(Service.objects.filter(level=Level.DISTRICT).values_list("code", flat=True))
 
