@@ -251,8 +251,12 @@ def test_header_offers_sign_out_to_a_signed_in_user(client, resident_user):
         (
             "regent",
             [
-                "home", "services:catalogue", "people:resident_list",
-                "services:application_list", "services:manage_list", "core:audit_list",
+                "home",
+                "services:catalogue",
+                "people:resident_list",
+                "services:application_list",
+                "services:manage_list",
+                "core:audit_list",
             ],
         ),
         (

@@ -45,9 +45,7 @@ def test_village_officer_does_not_see_a_neighbouring_village(
     assert neighbour not in visible(village_officer)
 
 
-@pytest.mark.parametrize(
-    "persona", ["agency_officer", "call_centre_operator", "kiosk"]
-)
+@pytest.mark.parametrize("persona", ["agency_officer", "call_centre_operator", "kiosk"])
 def test_roles_without_register_access_see_nobody(request, persona, everyone):
     user = request.getfixturevalue(persona)
 
@@ -55,9 +53,7 @@ def test_roles_without_register_access_see_nobody(request, persona, everyone):
     assert set(Family.objects.visible_to(user)) == set()
 
 
-def test_resident_sees_themself_and_their_family_only(
-    resident_user, make_resident, everyone
-):
+def test_resident_sees_themself_and_their_family_only(resident_user, make_resident, everyone):
     head, outside = everyone
     child = make_resident(head.village, family=head.family, full_name="ANAK UJI")
     stranger_same_village = make_resident(head.village, full_name="ORANG LAIN")

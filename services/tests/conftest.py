@@ -43,8 +43,6 @@ ANSWERS = {
 }
 
 
-
-
 @pytest.fixture
 def outbox(settings):
     settings.NOTIFICATION_CHANNEL = "core.notifications.MemoryChannel"
