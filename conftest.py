@@ -10,6 +10,7 @@ from accounts.models import User
 from accounts.roles import Role
 from agencies.models import Agency, AgencyKind
 from people.choices import Relationship, Sex
+from people.exporting import HEADERS as EXPORT_HEADERS
 from people.models import Family, Resident
 from regions.models import Region
 
@@ -176,26 +177,8 @@ def resident_user(make_user, resident_in_village):
 # --------------------------------------------------------------------------- population import
 # Used by people/tests/test_import*.py. Every value is synthetic: NIK serials are 99xx.
 
-POPULATION_COLUMNS = (
-    "NIK",
-    "NO_KK",
-    "NAMA_LENGKAP",
-    "JENIS_KELAMIN",
-    "TEMPAT_LAHIR",
-    "TANGGAL_LAHIR",
-    "AGAMA",
-    "STATUS_PERKAWINAN",
-    "PENDIDIKAN",
-    "PEKERJAAN",
-    "STATUS_HUBUNGAN",
-    "ALAMAT",
-    "RT",
-    "RW",
-    "DUSUN",
-    "KODE_DESA",
-    "NO_HP",
-    "STATUS",
-)
+# The importer reads what the exporter writes: tests build files with the same headers.
+POPULATION_COLUMNS = EXPORT_HEADERS
 # A wife in Rejosari (35.10.15.2001, district Glagah); her NIK encodes P and 1989-03-02.
 POPULATION_ROW = {
     "NIK": "3510154203899902",

@@ -105,20 +105,35 @@ def ensure_demo_accounts() -> list[DemoSignIn]:
     agency = _demo_agency()
     stored = _load_secrets()
 
+    # Synthetic officers' names: documents print the signer's name, not the role.
     staff = [
-        (Role.REGENT, "bupati", None, None, "Kabupaten Banyuwangi"),
-        (Role.DISTRICT_HEAD, "camat.pesanggaran", district, None, district.name),
-        (Role.DISTRICT_OFFICER, "petugas.pesanggaran", district, None, district.name),
-        (Role.VILLAGE_HEAD, "kades.sarongan", village, None, village.name),
-        (Role.VILLAGE_OFFICER, "petugas.sarongan", village, None, village.name),
-        (Role.AGENCY_HEAD, "kadis.dukcapil", None, agency, agency.short_name),
-        (Role.AGENCY_OFFICER, "petugas.dukcapil", None, agency, agency.short_name),
-        (Role.TASK_FORCE, "tkpk", None, None, "Kabupaten Banyuwangi"),
-        (Role.CALL_CENTRE, "operator112", None, None, "Call center 112"),
-        (Role.KIOSK, "kios.sarongan", village, None, village.name),
+        (Role.REGENT, "bupati", None, None, "Kabupaten Banyuwangi", "Hendra Wicaksono"),
+        (Role.DISTRICT_HEAD, "camat.pesanggaran", district, None, district.name, "Bambang Irawan"),
+        (
+            Role.DISTRICT_OFFICER,
+            "petugas.pesanggaran",
+            district,
+            None,
+            district.name,
+            "Dewi Lestari",
+        ),
+        (Role.VILLAGE_HEAD, "kades.sarongan", village, None, village.name, "Slamet Riyadi"),
+        (Role.VILLAGE_OFFICER, "petugas.sarongan", village, None, village.name, "Nur Hasanah"),
+        (Role.AGENCY_HEAD, "kadis.dukcapil", None, agency, agency.short_name, "Agus Prasetyo"),
+        (
+            Role.AGENCY_OFFICER,
+            "petugas.dukcapil",
+            None,
+            agency,
+            agency.short_name,
+            "Rina Wulandari",
+        ),
+        (Role.TASK_FORCE, "tkpk", None, None, "Kabupaten Banyuwangi", "Yudi Kurniawan"),
+        (Role.CALL_CENTRE, "operator112", None, None, "Call center 112", "Sri Rahayu"),
+        (Role.KIOSK, "kios.sarongan", village, None, village.name, ""),
     ]
     sign_ins = []
-    for role, username, region, role_agency, scope in staff:
+    for role, username, region, role_agency, scope, full_name in staff:
         secret = stored.get(username) or _new_password()
         stored[username] = secret
         user = User.objects.filter(username=username).first() or User(username=username)
@@ -127,7 +142,8 @@ def ensure_demo_accounts() -> list[DemoSignIn]:
         user.agency = role_agency
         user.is_staff = role == Role.REGENT
         user.is_superuser = role == Role.REGENT
-        user.first_name = Role(role).label[:150]
+        first, _sep, last = (full_name or str(Role(role).label)).partition(" ")
+        user.first_name, user.last_name = first[:150], last[:150]
         if not user.pk or not user.check_password(secret):
             user.set_password(secret)
         user.full_clean(exclude=["password"])

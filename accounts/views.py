@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.views import LoginView, LogoutView
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from accounts.forms import SignInForm
 from accounts.roles import APPLICATION_ROLES, REGISTER_ROLES, Role
@@ -27,14 +28,17 @@ def navigation(request) -> dict:
     ``base.html`` shows them. A link appears only when its page would not answer 403.
     """
     user = getattr(request, "user", None)
-    links = [(reverse("home"), _("Beranda")), (reverse("services:catalogue"), _("Layanan"))]
+    links = [
+        (reverse("home"), _("Beranda")),
+        (reverse("services:catalogue"), pgettext("menu", "Layanan")),
+    ]
     role = getattr(user, "role", None) if user is not None and user.is_authenticated else None
     if role in REGISTER_ROLES:
         links.append((reverse("people:resident_list"), _("Data penduduk")))
     if role == Role.RESIDENT and user.resident_id:
         links.append((reverse("people:my_data"), _("Data saya")))
     if role in APPLICATION_ROLES:
-        links.append((reverse("services:application_list"), _("Permohonan")))
+        links.append((reverse("services:application_list"), pgettext("menu", "Permohonan")))
     if role in (Role.REGENT, Role.AGENCY_HEAD):
         links.append((reverse("services:manage_list"), _("Kelola layanan")))
     if role == Role.REGENT:

@@ -58,7 +58,8 @@ def _verify(request, token: str, *, too_large: bool):
         services.record_check(
             token=token, document=None, result=CheckResult.NOT_FOUND, request=request
         )
-        raise Http404
+        # Says only that no document has this code: nothing about any other document.
+        return render(request, "documents/verify_not_found.html", status=404)
     if too_large:
         return _verify_page(request, document, token=token, too_large=True)
     return csrf_protect(_verify_page)(request, document, token=token, too_large=False)

@@ -138,6 +138,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["smartkampung.formats"]
 USE_I18N = True
 USE_TZ = True
 # Banyuwangi is in WIB (UTC+7); the server itself may run in UTC.
@@ -189,6 +190,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # A refused page (403/404) is an expected answer, not a fault: no traceback for it.
+        "django.request": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
         # fontTools reports every glyph table it subsets while a PDF is written.
         "fontTools": {"level": "WARNING"},

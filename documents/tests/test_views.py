@@ -103,6 +103,8 @@ def test_an_unknown_token_is_a_bare_404_and_is_logged(client, issued):
     assert response.status_code == 404
     assert issued.number not in page
     assert "SUPARMAN" not in page
+    assert "Dokumen tidak terdaftar" in page
+    assert "wilayah tugas" not in page
     check = VerificationCheck.objects.get()
     assert check.result == CheckResult.NOT_FOUND
     assert check.document is None

@@ -164,9 +164,9 @@ class RowCleaner:
         notes: list[tuple[str, str]] = []
         if len(cells) < self.width:
             cells = cells + [""] * (self.width - len(cells))
-        elif len(cells) > self.width and any(
-            values.cell_text(cell) for cell in cells[self.width :]
-        ):
+        elif len(cells) > self.width:
+            # Even when the extra cells are empty: an unquoted separator inside a value shifts
+            # every later cell, and the reason would otherwise name the wrong column.
             return None, [
                 (
                     "",

@@ -326,3 +326,30 @@ def test_refuses_a_broken_excel_file(db, tmp_path, import_reports):
 def test_refuses_a_file_that_is_not_there(db, tmp_path, import_reports):
     assert "tidak ditemukan" in failed_import(tmp_path / "hilang.csv")
     assert PopulationImport.objects.get().status == ImportStatus.FAILED
+
+
+# --------------------------------------------------------------------------- shifted rows
+
+
+def test_a_row_shifted_by_an_unquoted_comma_is_refused_as_such_even_with_an_empty_last_cell(
+    db, tmp_path, import_reports
+):
+    shifted = csv_line(ALAMAT="JL. KENANGA 3, RT 1", NO_HP="", STATUS="")
+    path = tmp_path / "geser.csv"
+    path.write_text(f"{HEADER_LINE}\n{shifted}\n", encoding="utf-8")
+
+    result = import_population(path)
+
+    rejects = (import_reports / result.report_name).read_text(encoding="utf-8-sig")
+    assert result.rejected == 1
+    assert "sel, padahal judul kolom hanya" in rejects
+    assert "KODE_DESA" not in rejects.splitlines()[1].split(",")[-1]
+
+
+def test_trailing_empty_cells_are_fine_when_the_header_has_them_too(db, tmp_path, import_reports):
+    path = tmp_path / "excel.csv"
+    path.write_text(f"{HEADER_LINE},,\n{csv_line()},,\n", encoding="utf-8")
+
+    result = import_population(path)
+
+    assert (result.created, result.rejected) == (1, 0)
