@@ -59,3 +59,55 @@ class ResidentStatus(models.TextChoices):
     LIVING = "living", _("Hidup")
     DECEASED = "deceased", _("Meninggal")
     MOVED_OUT = "moved_out", _("Pindah")
+
+
+# Stored codes -> the words the civil registry's exports use; the importer reads them back,
+# the exporter and the demo generator write them.
+REGISTRY_WORDS = {
+    "sex": {Sex.MALE: "LAKI-LAKI", Sex.FEMALE: "PEREMPUAN"},
+    "religion": {
+        Religion.ISLAM: "ISLAM",
+        Religion.PROTESTANT: "KRISTEN",
+        Religion.CATHOLIC: "KATHOLIK",
+        Religion.HINDU: "HINDU",
+        Religion.BUDDHIST: "BUDHA",
+        Religion.CONFUCIAN: "KHONGHUCU",
+        Religion.BELIEF: "KEPERCAYAAN TERHADAP TUHAN YME",
+    },
+    "marital_status": {
+        MaritalStatus.SINGLE: "BELUM KAWIN",
+        MaritalStatus.MARRIED: "KAWIN",
+        MaritalStatus.DIVORCED: "CERAI HIDUP",
+        MaritalStatus.WIDOWED: "CERAI MATI",
+    },
+    "relationship": {
+        Relationship.HEAD: "KEPALA KELUARGA",
+        Relationship.HUSBAND: "SUAMI",
+        Relationship.WIFE: "ISTRI",
+        Relationship.CHILD: "ANAK",
+        Relationship.CHILD_IN_LAW: "MENANTU",
+        Relationship.GRANDCHILD: "CUCU",
+        Relationship.PARENT: "ORANG TUA",
+        Relationship.PARENT_IN_LAW: "MERTUA",
+        Relationship.OTHER_RELATIVE: "FAMILI LAIN",
+        Relationship.HOUSEHOLD_HELP: "PEMBANTU",
+        Relationship.OTHER: "LAINNYA",
+    },
+    "education": {
+        Education.NONE: "TIDAK/BELUM SEKOLAH",
+        Education.PRIMARY_UNFINISHED: "BELUM TAMAT SD/SEDERAJAT",
+        Education.PRIMARY: "TAMAT SD/SEDERAJAT",
+        Education.JUNIOR: "SLTP/SEDERAJAT",
+        Education.SENIOR: "SLTA/SEDERAJAT",
+        Education.DIPLOMA_1_2: "DIPLOMA I/II",
+        Education.DIPLOMA_3: "AKADEMI/DIPLOMA III/S. MUDA",
+        Education.BACHELOR: "DIPLOMA IV/STRATA I",
+        Education.MASTER: "STRATA II",
+        Education.DOCTORATE: "STRATA III",
+    },
+    "status": {
+        ResidentStatus.LIVING: "HIDUP",
+        ResidentStatus.DECEASED: "MENINGGAL",
+        ResidentStatus.MOVED_OUT: "PINDAH",
+    },
+}

@@ -38,7 +38,15 @@ from django.utils import timezone
 from faker.providers.person.id_ID import Provider as IdPersonProvider
 
 from core.audit import record
-from people.choices import Education, MaritalStatus, Relationship, Religion, ResidentStatus, Sex
+from people.choices import (
+    REGISTRY_WORDS,
+    Education,
+    MaritalStatus,
+    Relationship,
+    Religion,
+    ResidentStatus,
+    Sex,
+)
 from people.models import Family, Resident
 from regions.loading import read_region_rows
 from regions.models import Region
@@ -61,52 +69,12 @@ CSV_HEADERS = (
 # fmt: on
 
 # The words the civil registry's exports use for each coded value.
-SEX_WORDS = {Sex.MALE: "LAKI-LAKI", Sex.FEMALE: "PEREMPUAN"}
-RELIGION_WORDS = {
-    Religion.ISLAM: "ISLAM",
-    Religion.PROTESTANT: "KRISTEN",
-    Religion.CATHOLIC: "KATHOLIK",
-    Religion.HINDU: "HINDU",
-    Religion.BUDDHIST: "BUDHA",
-    Religion.CONFUCIAN: "KHONGHUCU",
-    Religion.BELIEF: "KEPERCAYAAN TERHADAP TUHAN YME",
-}
-MARITAL_WORDS = {
-    MaritalStatus.SINGLE: "BELUM KAWIN",
-    MaritalStatus.MARRIED: "KAWIN",
-    MaritalStatus.DIVORCED: "CERAI HIDUP",
-    MaritalStatus.WIDOWED: "CERAI MATI",
-}
-RELATIONSHIP_WORDS = {
-    Relationship.HEAD: "KEPALA KELUARGA",
-    Relationship.HUSBAND: "SUAMI",
-    Relationship.WIFE: "ISTRI",
-    Relationship.CHILD: "ANAK",
-    Relationship.CHILD_IN_LAW: "MENANTU",
-    Relationship.GRANDCHILD: "CUCU",
-    Relationship.PARENT: "ORANG TUA",
-    Relationship.PARENT_IN_LAW: "MERTUA",
-    Relationship.OTHER_RELATIVE: "FAMILI LAIN",
-    Relationship.HOUSEHOLD_HELP: "PEMBANTU",
-    Relationship.OTHER: "LAINNYA",
-}
-EDUCATION_WORDS = {
-    Education.NONE: "TIDAK/BELUM SEKOLAH",
-    Education.PRIMARY_UNFINISHED: "BELUM TAMAT SD/SEDERAJAT",
-    Education.PRIMARY: "TAMAT SD/SEDERAJAT",
-    Education.JUNIOR: "SLTP/SEDERAJAT",
-    Education.SENIOR: "SLTA/SEDERAJAT",
-    Education.DIPLOMA_1_2: "DIPLOMA I/II",
-    Education.DIPLOMA_3: "AKADEMI/DIPLOMA III/S. MUDA",
-    Education.BACHELOR: "DIPLOMA IV/STRATA I",
-    Education.MASTER: "STRATA II",
-    Education.DOCTORATE: "STRATA III",
-}
-STATUS_WORDS = {
-    ResidentStatus.LIVING: "HIDUP",
-    ResidentStatus.DECEASED: "MENINGGAL",
-    ResidentStatus.MOVED_OUT: "PINDAH",
-}
+SEX_WORDS = REGISTRY_WORDS["sex"]
+RELIGION_WORDS = REGISTRY_WORDS["religion"]
+MARITAL_WORDS = REGISTRY_WORDS["marital_status"]
+RELATIONSHIP_WORDS = REGISTRY_WORDS["relationship"]
+EDUCATION_WORDS = REGISTRY_WORDS["education"]
+STATUS_WORDS = REGISTRY_WORDS["status"]
 
 
 # --------------------------------------------------------------------------- records

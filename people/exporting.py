@@ -14,7 +14,7 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
-from people.choices import Education, MaritalStatus, Relationship, Religion, ResidentStatus, Sex
+from people.choices import REGISTRY_WORDS
 from people.importing.reports import excel_text
 
 HEADERS = (
@@ -40,54 +40,7 @@ HEADERS = (
 TEXT_COLUMNS = frozenset({"NIK", "NO_KK", "RT", "RW", "KODE_DESA", "NO_HP"})
 
 # Stored codes -> the words of the civil registry, which the importer reads back.
-_WORDS = {
-    "sex": {Sex.MALE: "LAKI-LAKI", Sex.FEMALE: "PEREMPUAN"},
-    "religion": {
-        Religion.ISLAM: "ISLAM",
-        Religion.PROTESTANT: "KRISTEN",
-        Religion.CATHOLIC: "KATHOLIK",
-        Religion.HINDU: "HINDU",
-        Religion.BUDDHIST: "BUDHA",
-        Religion.CONFUCIAN: "KHONGHUCU",
-        Religion.BELIEF: "KEPERCAYAAN TERHADAP TUHAN YME",
-    },
-    "marital_status": {
-        MaritalStatus.SINGLE: "BELUM KAWIN",
-        MaritalStatus.MARRIED: "KAWIN",
-        MaritalStatus.DIVORCED: "CERAI HIDUP",
-        MaritalStatus.WIDOWED: "CERAI MATI",
-    },
-    "education": {
-        Education.NONE: "TIDAK/BELUM SEKOLAH",
-        Education.PRIMARY_UNFINISHED: "BELUM TAMAT SD/SEDERAJAT",
-        Education.PRIMARY: "TAMAT SD/SEDERAJAT",
-        Education.JUNIOR: "SLTP/SEDERAJAT",
-        Education.SENIOR: "SLTA/SEDERAJAT",
-        Education.DIPLOMA_1_2: "DIPLOMA I/II",
-        Education.DIPLOMA_3: "AKADEMI/DIPLOMA III/S. MUDA",
-        Education.BACHELOR: "DIPLOMA IV/STRATA I",
-        Education.MASTER: "STRATA II",
-        Education.DOCTORATE: "STRATA III",
-    },
-    "relationship": {
-        Relationship.HEAD: "KEPALA KELUARGA",
-        Relationship.HUSBAND: "SUAMI",
-        Relationship.WIFE: "ISTRI",
-        Relationship.CHILD: "ANAK",
-        Relationship.CHILD_IN_LAW: "MENANTU",
-        Relationship.GRANDCHILD: "CUCU",
-        Relationship.PARENT: "ORANG TUA",
-        Relationship.PARENT_IN_LAW: "MERTUA",
-        Relationship.OTHER_RELATIVE: "FAMILI LAIN",
-        Relationship.HOUSEHOLD_HELP: "PEMBANTU",
-        Relationship.OTHER: "LAINNYA",
-    },
-    "status": {
-        ResidentStatus.LIVING: "HIDUP",
-        ResidentStatus.DECEASED: "MENINGGAL",
-        ResidentStatus.MOVED_OUT: "PINDAH",
-    },
-}
+_WORDS = REGISTRY_WORDS
 
 
 def _rows(queryset) -> Iterator[dict[str, str]]:
