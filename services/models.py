@@ -18,14 +18,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import AGENCY_ROLES, DISTRICT_ROLES, VILLAGE_ROLES, Role
 from core.workdays import regency_today
+from documents.models import IssuerLevel
 from services.formdef import validate_form_definition
 from services.search import build_search_text
 
-
-class Level(models.TextChoices):
-    VILLAGE = "village", _("Desa/kelurahan")
-    DISTRICT = "district", _("Kecamatan")
-    AGENCY = "agency", _("Instansi")
+# A service is issued at the same level as the document it produces: one set of levels.
+Level = IssuerLevel
 
 
 class Channel(models.TextChoices):
