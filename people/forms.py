@@ -6,7 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import DISTRICT_ROLES, VILLAGE_ROLES, Role
+from people.models import region_filter
 from regions.models import Region
 
 NIK_LENGTH = 16
@@ -17,20 +17,10 @@ _NIK_SEPARATORS = re.compile(r"[\s.\-]")
 
 
 def villages_in_scope(user) -> QuerySet:
-    """Villages whose residents the user may browse; fails closed like Resident.visible_to.
-
-    TODO: move to a Region.objects.visible_to(user) in regions once that app has one, so the
-    scope rules live in one place.
-    """
-    role = getattr(user, "role", None)
+    """Villages whose residents the user may browse, by the same rule as Resident.visible_to."""
+    condition = region_filter(user, "")
     villages = Region.objects.villages()
-    if role in (Role.REGENT, Role.TASK_FORCE):
-        return villages
-    if role in DISTRICT_ROLES and user.region_id:
-        return villages.filter(parent_id=user.region_id)
-    if role in VILLAGE_ROLES and user.region_id:
-        return villages.filter(pk=user.region_id)
-    return villages.none()
+    return villages.none() if condition is None else villages.filter(condition)
 
 
 def _nik_digits(text: str) -> str | None:

@@ -13,21 +13,23 @@ from people.choices import (
 )
 
 
-def _region_filter(user, village_path: str) -> models.Q | None:
+def region_filter(user, village_path: str) -> models.Q | None:
     """The Q object limiting rows to a staff user's region, or None for no access.
 
-    ``village_path`` is the lookup from the queried model to its village. Fails closed:
+    ``village_path`` is the lookup from the queried model to its village ("" when the
+    queried model is the village itself). Fails closed:
     a role that is not named here, or a role without its region, sees nothing.
     """
     if user is None or not user.is_authenticated or not user.is_active:
         return None
     role = getattr(user, "role", None)
+    prefix = f"{village_path}__" if village_path else ""
     if role in (Role.REGENT, Role.TASK_FORCE):
         return models.Q()
     if role in DISTRICT_ROLES and user.region_id:
-        return models.Q(**{f"{village_path}__parent_id": user.region_id})
+        return models.Q(**{f"{prefix}parent_id": user.region_id})
     if role in VILLAGE_ROLES and user.region_id:
-        return models.Q(**{f"{village_path}_id": user.region_id})
+        return models.Q(**{f"{prefix}id": user.region_id})
     return None
 
 
@@ -36,7 +38,7 @@ class FamilyQuerySet(models.QuerySet):
         """Families the user may see. Every query that returns families goes through here."""
         if getattr(user, "role", None) == Role.RESIDENT and user.resident_id:
             return self.filter(members__id=user.resident_id)
-        condition = _region_filter(user, "village")
+        condition = region_filter(user, "village")
         return self.none() if condition is None else self.filter(condition)
 
 
@@ -88,7 +90,7 @@ class ResidentQuerySet(models.QuerySet):
                 models.Q(pk=user.resident_id)
                 | models.Q(family_id__in=own_family, family_id__isnull=False)
             )
-        condition = _region_filter(user, "village")
+        condition = region_filter(user, "village")
         return self.none() if condition is None else self.filter(condition)
 
     def living(self):
