@@ -6,6 +6,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 RESIDENTS ?= 20000
 SEED ?= 2026
+# Apps that keep their own catalogue in <app>/locale (the rest share locale/).
+APP_LOCALES := $(patsubst %/locale/,%,$(dir $(wildcard */locale/.)))
 
 .PHONY: run test test-postgres install lint format messages clean-demo
 
@@ -42,7 +44,8 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 messages: install
-	$(PY) manage.py makemessages -l id -l en --ignore=.venv/* --ignore=bench/*
+	$(PY) manage.py makemessages -l id -l en --ignore=.venv/* --ignore=bench/* $(foreach app,$(APP_LOCALES),--ignore=$(app)/*)
+	for app in $(APP_LOCALES); do (cd $$app && ../$(PY) ../manage.py makemessages -l id -l en --ignore=tests/*) || exit 1; done
 	$(PY) manage.py compile_translations
 
 clean-demo:

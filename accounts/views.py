@@ -1,5 +1,9 @@
 """Signing in and out, where each role lands afterwards, and the links each role sees."""
 
+import functools
+import importlib
+
+from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import LoginView, LogoutView
@@ -19,6 +23,25 @@ def landing_url_for(user) -> str:
     if role == Role.RESIDENT and user.resident_id:
         return reverse("people:my_data")
     return reverse("home")
+
+
+@functools.cache
+def _app_navigation() -> tuple:
+    """The ``links(user)`` function of each installed app that has a ``navigation`` module.
+
+    Each returns a list of ``(url, label)`` pairs the signed-in user may follow, so that an app
+    adds its menu entries without editing this module.
+    """
+    found = []
+    for config in apps.get_app_configs():
+        try:
+            module = importlib.import_module(f"{config.name}.navigation")
+        except ModuleNotFoundError as error:
+            if error.name != f"{config.name}.navigation":
+                raise
+            continue
+        found.append(module.links)
+    return tuple(found)
 
 
 def navigation(request) -> dict:
@@ -43,6 +66,9 @@ def navigation(request) -> dict:
         links.append((reverse("services:manage_list"), _("Kelola layanan")))
     if role == Role.REGENT:
         links.append((reverse("core:audit_list"), _("Jejak audit")))
+    if role is not None:
+        for app_links in _app_navigation():
+            links.extend(app_links(user))
     current = request.path
     return {
         "nav_links": [

@@ -42,6 +42,16 @@ INSTALLED_APPS = [
     "accounts",
     "documents",
     "services",
+    "portal",
+    "complaints",
+    "api",
+    "assistance",
+    "health",
+    "economy",
+    "planning",
+    "rollout",
+    "queues",
+    "dashboards",
 ]
 
 MIDDLEWARE = [

@@ -1,9 +1,28 @@
+import importlib
+
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from accounts.demo import ensure_demo_accounts
 from people.models import Resident
 from regions.loading import load_regions
+
+
+def seed_app_demos(*, seed: int, stdout) -> None:
+    """Run ``seed(seed=..., stdout=...)`` of each installed app's ``demo_data`` module.
+
+    Each app fills its own synthetic demo records there (idempotently: a second run adds
+    nothing), after the register and the demo accounts exist.
+    """
+    for config in apps.get_app_configs():
+        try:
+            module = importlib.import_module(f"{config.name}.demo_data")
+        except ModuleNotFoundError as error:
+            if error.name != f"{config.name}.demo_data":
+                raise
+            continue
+        module.seed(seed=seed, stdout=stdout)
 
 
 class Command(BaseCommand):
@@ -26,6 +45,7 @@ class Command(BaseCommand):
                 f"Register already holds {Resident.objects.count():,} residents; not seeding."
             )
         sign_ins = ensure_demo_accounts()
+        seed_app_demos(seed=seed, stdout=self.stdout)
 
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Smart Kampung is at {address}"))

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import polib
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -49,8 +50,22 @@ def placeholder_errors(catalogue: polib.POFile) -> list[str]:
     return errors
 
 
+def locale_dirs() -> list[Path]:
+    """LOCALE_PATHS, then the ``locale`` folder of each of the project's own apps."""
+    base_dir = Path(settings.BASE_DIR).resolve()
+    found = [Path(base) for base in settings.LOCALE_PATHS]
+    for config in apps.get_app_configs():
+        app_path = Path(config.path).resolve()
+        if app_path.parent == base_dir and (app_path / "locale").is_dir():
+            found.append(app_path / "locale")
+    return found
+
+
 class Command(BaseCommand):
-    help = "Compile the .po files under LOCALE_PATHS into .mo files (pure Python, via polib)."
+    help = (
+        "Compile the .po files under LOCALE_PATHS and the apps' locale folders into .mo files "
+        "(pure Python, via polib)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -65,7 +80,7 @@ class Command(BaseCommand):
         wanted = set(options["locale"])
         po_paths = [
             path
-            for base in settings.LOCALE_PATHS
+            for base in locale_dirs()
             for path in sorted(Path(base).glob("*/LC_MESSAGES/*.po"))
             if not wanted or path.parent.parent.name in wanted
         ]
