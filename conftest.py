@@ -39,6 +39,12 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _inline_jobs(settings):
+    """Background jobs run before ``enqueue`` returns, inside the test's transaction."""
+    settings.JOBS_MODE = "inline"
+
+
+@pytest.fixture(autouse=True)
 def _default_language(settings):
     """Start in Indonesian: a page switched to English leaves the thread in English."""
     translation.activate(settings.LANGUAGE_CODE)

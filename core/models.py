@@ -66,3 +66,74 @@ class DayOff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("menunggu")
+    RUNNING = "running", _("berjalan")
+    DONE = "done", _("selesai")
+    FAILED = "failed", _("gagal")
+
+
+class JobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A job's creator follows it; the regency administrator sees every job."""
+        from accounts.roles import Role
+
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        if user.role == Role.REGENT:
+            return self
+        return self.filter(created_by=user)
+
+
+class Job(models.Model):
+    """A piece of long work (an import, a matching run, a batch of PDFs) run in the background.
+
+    Its row is the only shared state: progress, result and error are written here, so any web
+    worker can show them and a job survives the process that queued it. ``core.jobs`` runs them.
+    """
+
+    kind = models.CharField(_("jenis"), max_length=100, db_index=True)
+    label = models.CharField(_("nama"), max_length=200, blank=True)
+    params = models.JSONField(_("parameter"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    progress_done = models.PositiveBigIntegerField(_("selesai"), default=0)
+    progress_total = models.PositiveBigIntegerField(_("jumlah"), null=True, blank=True)
+    message = models.CharField(_("pesan"), max_length=255, blank=True)
+    result = models.JSONField(_("hasil"), default=dict, blank=True)
+    error = models.TextField(_("galat"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dibuat oleh"),
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    started_at = models.DateTimeField(_("mulai"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("selesai pada"), null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("pekerjaan latar")
+        verbose_name_plural = _("pekerjaan latar")
+        indexes = [models.Index(fields=["status", "created_at"], name="job_status_created")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @property
+    def percent(self) -> int | None:
+        if not self.progress_total:
+            return None
+        return min(100, round(100 * self.progress_done / self.progress_total))

@@ -145,6 +145,10 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# How background jobs run: "thread" (in the web process, one machine), "worker"
+# (`manage.py run_jobs` processes) or "inline" (tests). See core/jobs.py.
+JOBS_MODE = env_str("JOBS_MODE", "thread")
+
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]

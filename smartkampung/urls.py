@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("people.urls")),
     path("", include("core.urls")),
+    path("", include("core.job_urls")),
     path("", include("documents.urls")),
     path("", include("services.urls")),
     path("", include("portal.urls")),
