@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("rollout.urls")),
     path("", include("queues.urls")),
     path("", include("dashboards.urls")),
+    path("", include("security.urls")),
     path("api/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
