@@ -1,5 +1,10 @@
-"""Holds a staff session at the second sign-in step until a TOTP code has been accepted."""
+"""Session guards: the staff second sign-in step, and signing out idle sessions."""
 
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -48,3 +53,36 @@ class StaffSecondFactorMiddleware:
                 status=403,
             )
         return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+
+
+class IdleSessionMiddleware:
+    """Signs a session out after ``SESSION_IDLE_MINUTES`` without a request (30 by default).
+
+    The session cookie's own age (``SESSION_COOKIE_AGE``) is the absolute limit; this is the idle
+    limit (ASVS 3.3). The last-seen time is written at most once a minute, so an active session
+    is not rewritten on every request.
+    """
+
+    KEY = "security.last_seen"
+    WRITE_EVERY = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            idle_limit = 60 * getattr(settings, "SESSION_IDLE_MINUTES", 30)
+            last_seen = request.session.get(self.KEY)
+            if last_seen is not None and now - last_seen > idle_limit:
+                logout(request)
+                messages.info(
+                    request, _("Anda keluar otomatis karena lama tidak aktif. Silakan masuk lagi.")
+                )
+                return redirect(
+                    f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': request.path})}"
+                )
+            if last_seen is None or now - last_seen >= self.WRITE_EVERY:
+                request.session[self.KEY] = now
+        return self.get_response(request)

@@ -122,3 +122,24 @@ class TestAccessHistory:
     def test_staff_have_no_such_page(self, client, village_officer):
         client.force_login(village_officer)
         assert client.get("/data-saya/riwayat-akses/").status_code == 404
+
+
+class TestIdleSessions:
+    def test_an_idle_session_is_signed_out(self, client, village_officer, settings):
+        settings.SESSION_IDLE_MINUTES = 30
+        client.force_login(village_officer)
+        assert client.get("/penduduk/").status_code == 200
+        session = client.session
+        session["security.last_seen"] -= 31 * 60
+        session.save()
+        response = client.get("/penduduk/")
+        assert response.status_code == 302 and response["Location"].startswith("/masuk/")
+        assert client.get("/penduduk/").status_code == 302  # really signed out
+
+    def test_an_active_session_stays(self, client, village_officer):
+        client.force_login(village_officer)
+        client.get("/penduduk/")
+        session = client.session
+        session["security.last_seen"] -= 29 * 60
+        session.save()
+        assert client.get("/penduduk/").status_code == 200
