@@ -11,9 +11,9 @@ DESTROYED = ["core_auditentry", "people_resident", "people_family"]
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_backup_destroy_restore_gives_back_every_table(tmp_path, make_resident, regent):
+def test_backup_destroy_restore_gives_back_every_table(tmp_path, make_resident, village, regent):
     for _ in range(3):
-        make_resident()
+        make_resident(village)
     record("tests.marker", actor=regent, summary="before the backup")
     before = fingerprint()
     assert before["people_resident"][0] >= 3

@@ -1,0 +1,31 @@
+"""Readable names for the codes a dashboard's dimensions hold (service codes, states, ...)."""
+
+from django.apps import apps
+
+
+def _choices(label: str, field: str) -> dict[str, str]:
+    try:
+        model = apps.get_model(label)
+    except LookupError:
+        return {}
+    try:
+        return {str(key): str(name) for key, name in model._meta.get_field(field).flatchoices}
+    except Exception:  # noqa: BLE001 - a field without choices simply has no labels
+        return {}
+
+
+def dimension_labels() -> dict[str, dict[str, str]]:
+    from services.models import Service
+
+    labels = {
+        "applications.service": dict(Service.objects.values_list("code", "name")),
+        "applications.state": _choices("services.Application", "state"),
+        "population.sex": _choices("people.Resident", "sex"),
+    }
+    labels.update(_app_labels())
+    return labels
+
+
+def _app_labels() -> dict[str, dict[str, str]]:
+    """Labels for the dimensions of the other apps' figures (filled as the providers are)."""
+    return {}

@@ -1,0 +1,86 @@
+"""Where the dashboard figures come from: one function per source, grouped by village.
+
+Each provider yields ``(metric, village_id, dimension, value)`` rows from ONE grouped query (or
+a few) over its source tables; ``dashboards.services.refresh`` stores them. A provider whose
+app is not installed is skipped and named in the refresh's record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+
+from django.apps import apps
+from django.db.models import Count, F, Q, Sum
+
+from core.workdays import regency_today
+
+Row = tuple[str, int, str, float]
+PROVIDERS: dict[str, Callable[[], Iterable[Row]]] = {}
+
+
+def provider(name: str):
+    def decorator(function: Callable[[], Iterable[Row]]):
+        PROVIDERS[name] = function
+        return function
+
+    return decorator
+
+
+def _model(label: str):
+    """The model, or None when its app is not installed (the provider is then skipped)."""
+    try:
+        return apps.get_model(label)
+    except LookupError:
+        return None
+
+
+def _grouped(queryset, metric: str, village: str, dimension: str | None, value) -> Iterator[Row]:
+    fields = [village] + ([dimension] if dimension else [])
+    for row in queryset.values(*fields).annotate(value=value).order_by():
+        if row[village] is None or row["value"] is None:
+            continue
+        yield metric, row[village], str(row[dimension]) if dimension else "", float(row["value"])
+
+
+@provider("population")
+def population() -> Iterator[Row]:
+    from people.choices import ResidentStatus
+    from people.models import Resident
+
+    living = Resident.objects.filter(status=ResidentStatus.LIVING)
+    yield from _grouped(living, "population.living", "village_id", None, Count("id"))
+    yield from _grouped(living, "population.sex", "village_id", "sex", Count("id"))
+
+
+@provider("applications")
+def applications() -> Iterator[Row]:
+    from services.models import Application, State
+
+    submitted = Application.objects.exclude(state=State.DRAFT)
+    yield from _grouped(submitted, "applications.state", "village_id", "state", Count("id"))
+    yield from _grouped(
+        submitted, "applications.service", "village_id", "service__code", Count("id")
+    )
+    today = regency_today()
+    yield from _grouped(
+        Application.objects.pending(), "applications.pending", "village_id", None, Count("id")
+    )
+    yield from _grouped(
+        Application.objects.overdue(today), "applications.overdue", "village_id", None, Count("id")
+    )
+    issued = Application.objects.filter(state=State.ISSUED)
+    for metric, value in [
+        ("applications.issued", Count("id")),
+        ("applications.village_days_sum", Sum("village_working_days")),
+        ("applications.upper_days_sum", Sum("upper_working_days")),
+        ("applications.sla_days_sum", Sum("service__sla_days")),
+        (
+            "applications.within_sla",
+            Count(
+                "id",
+                filter=Q(issued_at__isnull=False, due_date__isnull=False)
+                & Q(issued_at__date__lte=F("due_date")),
+            ),
+        ),
+    ]:
+        yield from _grouped(issued, metric, "village_id", "service__code", value)

@@ -1,0 +1,167 @@
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.roles import Role
+from core.workdays import regency_today
+from dashboards import presentation, services
+from dashboards.models import Aggregate
+from services import services as application_services
+from services.models import Application, Service, State
+
+pytestmark = pytest.mark.django_db
+
+VILLAGE_LETTER = "keterangan-domisili"
+
+
+@pytest.fixture
+def add_applications(make_user, make_resident, make_family):
+    """``n`` applications for residents of ``village``, in ``state``, some past due."""
+
+    def add(village, n, *, state=State.SUBMITTED, overdue=0):
+        service = Service.objects.get(code=VILLAGE_LETTER)
+        created = []
+        for index in range(n):
+            family = make_family(village)
+            resident = make_resident(village, family=family)
+            user = make_user(Role.RESIDENT, resident=resident)
+            application = application_services.start_application(
+                service=service,
+                user=user,
+                subject=resident,
+                form_data={"keperluan": "Melamar pekerjaan"},
+            )
+            due = regency_today() - timedelta(days=3 if index < overdue else -5)
+            Application.objects.filter(pk=application.pk).update(state=state, due_date=due)
+            created.append(application)
+        return created
+
+    return add
+
+
+def _value(metric, village=None, dimension=""):
+    rows = Aggregate.objects.filter(metric=metric, dimension=dimension)
+    if village is not None:
+        rows = rows.filter(village=village)
+    return sum(rows.values_list("value", flat=True))
+
+
+class TestRefresh:
+    def test_figures_match_the_source_tables(self, add_applications, village, other_village):
+        add_applications(village, 3, overdue=1)
+        add_applications(other_village, 2, state=State.ISSUED)
+        services.refresh()
+        assert _value("population.living", village) == 3
+        assert _value("applications.pending", village) == 3
+        assert _value("applications.overdue", village) == 1
+        assert _value("applications.pending", other_village) == 0
+        assert _value("applications.state", other_village, State.ISSUED) == 2
+        assert _value("applications.service", None, VILLAGE_LETTER) == 5
+
+    def test_a_second_refresh_replaces_instead_of_adding(self, add_applications, village):
+        add_applications(village, 2)
+        services.refresh()
+        first = set(Aggregate.objects.values_list("metric", "village", "dimension", "value"))
+        services.refresh()
+        assert set(Aggregate.objects.values_list("metric", "village", "dimension", "value")) == (
+            first
+        )
+
+    def test_the_refresh_job_runs_for_the_regent_only(self, client, regent, district_head):
+        client.force_login(district_head)
+        assert client.post("/dasbor/perbarui/").status_code == 403
+        client.force_login(regent)
+        response = client.post("/dasbor/perbarui/")
+        assert response.status_code == 302 and response["Location"].startswith("/tugas/")
+        assert services.last_refresh() is not None
+
+
+class TestScope:
+    def test_each_role_sees_its_own_area(
+        self, client, regent, district_head, village_officer, village, other_village
+    ):
+        services.refresh()
+        client.force_login(regent)
+        assert "Kabupaten Banyuwangi" in client.get("/dasbor/").content.decode()
+        assert client.get(f"/dasbor/wilayah/{other_village.code}/").status_code == 200
+        client.force_login(district_head)
+        page = client.get("/dasbor/")
+        assert village.parent.name in page.content.decode()
+        assert client.get(f"/dasbor/wilayah/{village.code}/").status_code == 200
+        client.force_login(village_officer)
+        assert village.name in client.get("/dasbor/").content.decode()
+
+    def test_areas_outside_the_scope_are_404(
+        self, client, district_head, village_officer, village, neighbour_village, other_village
+    ):
+        client.force_login(district_head)
+        assert client.get(f"/dasbor/wilayah/{other_village.parent.code}/").status_code == 404
+        assert client.get(f"/dasbor/wilayah/{other_village.code}/").status_code == 404
+        client.force_login(village_officer)
+        assert client.get(f"/dasbor/wilayah/{neighbour_village.code}/").status_code == 404
+        assert client.get(f"/dasbor/wilayah/{village.parent.code}/").status_code == 404
+        assert client.get("/dasbor/wilayah/35.10/").status_code == 404
+
+    def test_residents_kiosks_and_agencies_have_no_dashboard(
+        self, client, resident_user, kiosk, agency_officer, call_centre_operator
+    ):
+        for user in (resident_user, kiosk, agency_officer, call_centre_operator):
+            client.force_login(user)
+            assert client.get("/dasbor/").status_code == 403
+            assert client.get("/dasbor/ekspor.csv").status_code == 403
+
+    def test_the_export_holds_only_the_scope(
+        self, client, add_applications, district_head, village, other_village
+    ):
+        add_applications(village, 1)
+        add_applications(other_village, 1)
+        services.refresh()
+        client.force_login(district_head)
+        body = b"".join(client.get("/dasbor/ekspor.csv").streaming_content).decode()
+        assert village.code in body and other_village.code not in body
+        response = client.get("/dasbor/ekspor.xlsx")
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_a_page_runs_the_same_queries_whatever_the_data(
+    client, regent, add_applications, village, other_village
+):
+    def count_queries():
+        services.refresh()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/dasbor/").status_code == 200
+        return len(queries)
+
+    client.force_login(regent)
+    client.get("/dasbor/")  # warm the session and the caches
+    add_applications(village, 2)
+    small = count_queries()
+    add_applications(other_village, 12, overdue=4)
+    assert count_queries() == small
+
+
+class TestPresentation:
+    def test_heat_classes_split_the_range_in_fifths(self):
+        values = [0, 25, 50, 75, 100]
+        assert [presentation.heat_class(v, values) for v in values] == [
+            "heat-0",
+            "heat-1",
+            "heat-2",
+            "heat-3",
+            "heat-4",
+        ]
+        assert presentation.heat_class(None, values) == "heat-none"
+
+    def test_a_chart_shows_the_largest_first_scaled_to_the_top(self):
+        chart = presentation.chart("t", [("a", 5), ("b", 10), ("c", 0)], labels={"b": "Bee"})
+        assert [(bar.label, bar.width) for bar in chart.bars] == [("Bee", 100.0), ("a", 50.0)]
+
+    def test_the_tile_map_places_every_village_once(self, village, other_village):
+        groups = [("A", [(village, {"applications.overdue": 2})]), ("B", [(other_village, {})])]
+        tile_map = presentation.tile_map(groups, lambda f: f.get("applications.overdue"), str)
+        tiles = [tile for block in tile_map["blocks"] for tile in block.tiles]
+        assert [tile.label for tile in tiles] == [village.name, other_village.name]
+        assert tiles[1].css == "heat-none" and tiles[1].shown == "—"
