@@ -26,10 +26,11 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import close_old_connections, connection, models, transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
@@ -182,3 +183,23 @@ def run_pending(limit: int | None = None) -> int:
         if run_job(job_id) is not None:
             ran += 1
     return ran
+
+
+def schedule_periodic(now=None) -> list[Job]:
+    """Queue each job of ``settings.PERIODIC_JOBS`` ({kind: seconds}) that is due.
+
+    A kind is due when no job of it is queued or running and the last one was queued at least
+    its interval ago. ``manage.py run_jobs`` calls this on every round.
+    """
+    now = now or timezone.now()
+    queued = []
+    for kind, seconds in getattr(settings, "PERIODIC_JOBS", {}).items():
+        handler_for(kind)
+        recent = Job.objects.filter(kind=kind).filter(
+            models.Q(status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
+            | models.Q(created_at__gt=now - timedelta(seconds=seconds))
+        )
+        if not recent.exists():
+            queued.append(Job.objects.create(kind=kind, label=kind))
+            logger.info("Periodic job %s queued", kind)
+    return queued

@@ -175,6 +175,10 @@ STAFF_TOTP_REQUIRED = env_bool("STAFF_TOTP_REQUIRED", False)
 # How background jobs run: "thread" (in the web process, one machine), "worker"
 # (`manage.py run_jobs` processes) or "inline" (tests). See core/jobs.py.
 JOBS_MODE = env_str("JOBS_MODE", "thread")
+# Jobs `manage.py run_jobs` queues by itself: kind -> seconds between runs.
+PERIODIC_JOBS = {
+    "dashboards.refresh": env_int("DASHBOARD_REFRESH_SECONDS", 300),
+}
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]

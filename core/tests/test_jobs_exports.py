@@ -121,3 +121,20 @@ def test_thread_mode_starts_the_job_after_commit_and_records_progress(settings):
         time.sleep(0.05)
     assert job.status == JobStatus.DONE
     assert job.progress_done == 5 and job.started_at is not None
+
+
+@pytest.mark.django_db
+def test_periodic_jobs_are_queued_once_per_interval(settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.JOBS_MODE = "worker"
+    settings.PERIODIC_JOBS = {"tests.count_to": 300}
+    now = timezone.now()
+    assert len(jobs.schedule_periodic(now)) == 1
+    assert jobs.schedule_periodic(now) == []  # one is queued already
+    Job.objects.update(status=JobStatus.DONE, created_at=now - timedelta(seconds=100))
+    assert jobs.schedule_periodic(now) == []  # ran 100 s ago
+    Job.objects.update(created_at=now - timedelta(seconds=301))
+    assert len(jobs.schedule_periodic(now)) == 1

@@ -3,15 +3,16 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from core.jobs import run_pending
+from core.jobs import run_pending, schedule_periodic
 
 logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
     help = (
-        "Run queued background jobs (imports, matching, batch documents). Loops until stopped; "
-        "several can run at once, each job is claimed by one of them."
+        "Run queued background jobs (imports, matching, batch documents) and queue the periodic "
+        "ones of PERIODIC_JOBS. Loops until stopped; several can run at once, each job is "
+        "claimed by one of them."
     )
 
     def add_arguments(self, parser):
@@ -20,12 +21,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, once, interval, **options):
         if once:
+            schedule_periodic()
             ran = run_pending()
             self.stdout.write(f"{ran} job(s) run.")
             return
         logger.info("Job runner started, polling every %.1f s", interval)
         try:
             while True:
+                schedule_periodic()
                 if not run_pending():
                     time.sleep(interval)
         except KeyboardInterrupt:
