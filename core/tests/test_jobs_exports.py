@@ -138,3 +138,9 @@ def test_periodic_jobs_are_queued_once_per_interval(settings):
     assert jobs.schedule_periodic(now) == []  # ran 100 s ago
     Job.objects.update(created_at=now - timedelta(seconds=301))
     assert len(jobs.schedule_periodic(now)) == 1
+
+
+@pytest.mark.django_db
+def test_health_checks_answer(client):
+    assert client.get("/healthz").content == b"ok"
+    assert client.get("/readyz").json() == {"database": "ok"}
