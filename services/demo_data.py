@@ -100,7 +100,7 @@ def seed(*, seed: int, stdout) -> None:
         Service.objects.filter(is_active=True, level=IssuerLevel.DISTRICT).order_by("code")
     )
     today = regency_today()
-    adult_born_before = today.replace(year=today.year - 18)
+    adult_born_before = today - timedelta(days=18 * 366)
     heads = list(
         Resident.objects.filter(
             village=village,
