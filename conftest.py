@@ -39,6 +39,16 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: ids reused after a rollback must not hit old keys."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _inline_jobs(settings):
     """Background jobs run before ``enqueue`` returns, inside the test's transaction."""
     settings.JOBS_MODE = "inline"

@@ -6,10 +6,12 @@ runs a fixed handful of small queries whatever the size of the register.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,14 +29,43 @@ def _area_url(region) -> str:
     return reverse("dashboards:area", args=[region.code])
 
 
+# Figures change only when a refresh finishes: a page is built once per area, map, language
+# and refresh, then served from the cache until the next refresh.
+CACHE_SECONDS = 15 * 60
+
+
 @login_required
 def dashboard(request, code: str | None = None):
     scope = services.scope_for(request.user, code)
-    totals = services.totals(scope)
-    labels = dimension_labels()
+    last_refresh = services.last_refresh()
     map_key = request.GET.get("peta", "overdue")
     if map_key not in p.MAP_METRICS:
         map_key = "overdue"
+    key = "dashboard:{}:{}:{}:{}".format(
+        scope.code or "regency",
+        map_key,
+        get_language(),
+        last_refresh.pk if last_refresh else 0,
+    )
+    figures = cache.get(key)
+    if figures is None:
+        figures = _figures(scope, map_key)
+        cache.set(key, figures, CACHE_SECONDS)
+    context = {
+        **figures,
+        "scope": scope,
+        "parent": _parent_link(request.user, scope),
+        "last_refresh": last_refresh,
+        "can_refresh": request.user.role == Role.REGENT,
+        "fragment_key": key,
+    }
+    return render(request, "dashboards/dashboard.html", context)
+
+
+def _figures(scope, map_key: str) -> dict:
+    """Everything the page shows that depends only on the area and the stored figures."""
+    totals = services.totals(scope)
+    labels = dimension_labels()
     map_label, map_value = p.MAP_METRICS[map_key]
 
     children = services.children(scope)
@@ -59,21 +90,16 @@ def dashboard(request, code: str | None = None):
         groups = [(scope.region.name, [(r, per_child.get(r.pk, {})) for r in children])]
         tile_map = p.tile_map(groups, map_value, _area_url, columns=1, tile=22)
 
-    context = {
-        "scope": scope,
-        "parent": _parent_link(request.user, scope),
-        "last_refresh": services.last_refresh(),
+    return {
         "cards": _cards(totals),
         "charts": _charts(totals, labels),
         "times": _times(totals, labels),
         "rows": rows,
         "tile_map": tile_map,
         "map_key": map_key,
-        "map_label": map_label,
-        "map_choices": [(key, label) for key, (label, _f) in p.MAP_METRICS.items()],
-        "can_refresh": request.user.role == Role.REGENT,
+        "map_label": str(map_label),
+        "map_choices": [(key, str(label)) for key, (label, _f) in p.MAP_METRICS.items()],
     }
-    return render(request, "dashboards/dashboard.html", context)
 
 
 def _per_village(scope) -> dict[int, dict[str, float]]:
