@@ -86,28 +86,48 @@ def activate_resident(
     if len(phone.lstrip("+")) < 9:
         raise ActivationError(_("Nomor HP wajib diisi dengan benar, contoh 081234567890."))
 
-    resident = (
-        Resident.objects.filter(
-            nik=nik_digits,
-            family__no_kk=kk_digits,
-            birth_date=birth_date,
-            status=ResidentStatus.LIVING,
-        )
-        .select_related("family")
-        .first()
-    )
+    resident = match_register(nik=nik_digits, no_kk=kk_digits, birth_date=birth_date)
     if resident is None:
         logger.info("Activation refused for NIK %s", mask_nik(nik_digits))
         raise ActivationError(generic)
-    if User.objects.filter(resident=resident).exists():
+    if has_account(resident):
         raise ActivationError(
             _(
                 "Akun untuk data ini sudah aktif. Masuk dengan NIK dan PIN, atau minta petugas "
                 "desa mengatur ulang PIN."
             )
         )
-    validate_pin_or_password(secret, resident=resident)
+    return create_resident_account(resident, phone=phone, secret=secret, request=request)
 
+
+def match_register(*, nik: str, no_kk: str, birth_date: date) -> Resident | None:
+    """The living resident whose NIK, No. KK and birth date all match the register, or None.
+
+    ``nik`` and ``no_kk`` are 16-digit strings (already normalised). Always one query, whether
+    or not anything matches, so the caller spends comparable time either way.
+    """
+    return (
+        Resident.objects.filter(
+            nik=nik,
+            family__no_kk=no_kk,
+            birth_date=birth_date,
+            status=ResidentStatus.LIVING,
+        )
+        .select_related("family")
+        .first()
+    )
+
+
+def has_account(resident: Resident) -> bool:
+    return User.objects.filter(resident=resident).exists()
+
+
+def create_resident_account(resident: Resident, *, phone: str, secret: str, request=None) -> User:
+    """Create the account of a resident already matched to the register (see ``match_register``).
+
+    Checks the PIN or password; two activations of one resident at once: the second one loses.
+    """
+    validate_pin_or_password(secret, resident=resident)
     user = User(
         username=f"warga-{secrets.token_hex(8)}",
         role=Role.RESIDENT,
@@ -125,7 +145,7 @@ def activate_resident(
     except IntegrityError as exc:
         # Two activations of the same resident at the same moment: the second one loses.
         raise ActivationError(_("Akun untuk data ini sudah aktif.")) from exc
-    logger.info("Resident account activated for NIK %s", mask_nik(nik_digits))
+    logger.info("Resident account activated for NIK %s", mask_nik(resident.nik))
     return user
 
 

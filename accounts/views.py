@@ -26,12 +26,8 @@ def landing_url_for(user) -> str:
 
 
 @functools.cache
-def _app_navigation() -> tuple:
-    """The ``links(user)`` function of each installed app that has a ``navigation`` module.
-
-    Each returns a list of ``(url, label)`` pairs the signed-in user may follow, so that an app
-    adds its menu entries without editing this module.
-    """
+def _app_navigation_modules() -> tuple:
+    """The ``navigation`` module of each installed app that has one."""
     found = []
     for config in apps.get_app_configs():
         try:
@@ -40,8 +36,18 @@ def _app_navigation() -> tuple:
             if error.name != f"{config.name}.navigation":
                 raise
             continue
-        found.append(module.links)
+        found.append(module)
     return tuple(found)
+
+
+def _app_navigation() -> tuple:
+    """The ``links(user)`` function of each app's ``navigation`` module.
+
+    Each returns a list of ``(url, label)`` pairs the signed-in user may follow, so that an app
+    adds its menu entries without editing this module. A module may also define
+    ``public_links()``: pages open to everyone, shown in the footer and on the home page.
+    """
+    return tuple(module.links for module in _app_navigation_modules() if hasattr(module, "links"))
 
 
 def navigation(request) -> dict:
@@ -73,8 +79,19 @@ def navigation(request) -> dict:
     return {
         "nav_links": [
             {"url": url, "label": label, "current": url == current} for url, label in links
-        ]
+        ],
+        "public_links": _public_links(),
     }
+
+
+def _public_links() -> list[tuple[str, str]]:
+    """Pages open to everyone (footer and home page): each app's ``navigation.public_links()``."""
+    found = []
+    for module in _app_navigation_modules():
+        public = getattr(module, "public_links", None)
+        if public is not None:
+            found.extend(public())
+    return found
 
 
 def _cooloff_minutes() -> int | None:
@@ -101,7 +118,15 @@ class SignInView(LoginView):
 
 
 class SignOutView(LogoutView):
-    """Sign out (POST only, as Django requires) and say so on the next page."""
+    """Sign out (POST only, as Django requires) and say so on the next page.
+
+    On a kiosk browser (see ``portal.kiosk``) the next page is the kiosk start screen.
+    """
+
+    def get_default_redirect_url(self):
+        if getattr(self.request, "kiosk", None) is not None:
+            return reverse("portal:kiosk_start")
+        return super().get_default_redirect_url()
 
     def post(self, request, *args, **kwargs):
         response = super().post(request, *args, **kwargs)

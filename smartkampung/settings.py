@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.middleware.KioskMiddleware",
     "security.middleware.IdleSessionMiddleware",
     "security.middleware.StaffSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -118,7 +119,8 @@ AUTHENTICATION_BACKENDS = [
     "accounts.backends.NikPinBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+# Ten wrong PINs or passwords in a row lock the account's sign-in (issue 4).
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
@@ -171,6 +173,16 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # Staff must enrol a TOTP authenticator before any page (on in the production profile).
 STAFF_TOTP_REQUIRED = env_bool("STAFF_TOTP_REQUIRED", False)
+
+# Village kiosks: the resident is signed out after this many seconds without a touch.
+KIOSK_IDLE_SECONDS = env_int("KIOSK_IDLE_SECONDS", 90)
+# Resident self-activation: wrong one-time codes before the NIK is locked, and for how long.
+ACTIVATION_CODE_FAILURE_LIMIT = env_int("ACTIVATION_CODE_FAILURE_LIMIT", 10)
+ACTIVATION_CODE_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 15)
+# API tokens: residents' app tokens, kiosk device tokens, residents' sessions on a kiosk.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)
+API_KIOSK_TOKEN_HOURS = env_int("API_KIOSK_TOKEN_HOURS", 12)
+API_KIOSK_RESIDENT_MINUTES = env_int("API_KIOSK_RESIDENT_MINUTES", 15)
 
 # How background jobs run: "thread" (in the web process, one machine), "worker"
 # (`manage.py run_jobs` processes) or "inline" (tests). See core/jobs.py.
