@@ -27,5 +27,12 @@ def dimension_labels() -> dict[str, dict[str, str]]:
 
 
 def _app_labels() -> dict[str, dict[str, str]]:
-    """Labels for the dimensions of the other apps' figures (filled as the providers are)."""
-    return {}
+    """Labels for the dimensions of the other apps' figures."""
+    labels = {}
+    try:
+        from rollout.models import Stage
+    except ImportError:
+        pass
+    else:
+        labels["rollout.stage"] = {str(value): str(label) for value, label in Stage.choices}
+    return labels

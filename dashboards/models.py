@@ -13,16 +13,30 @@ from django.utils.translation import gettext_lazy as _
 class Aggregate(models.Model):
     """One number: ``metric`` for one village, optionally split by ``dimension``.
 
+    A figure that belongs to no single village (a district office's queue, the regency's
+    Public Service Mall) has no village, or neither village nor district: it counts in the
+    totals of the areas above it, never in a village's.
+
     Averages and ratios are stored as their two sums (for example ``x.seconds_sum`` and
     ``x.count``) so that they add up across villages correctly.
     """
 
     metric = models.CharField(_("ukuran"), max_length=60)
     village = models.ForeignKey(
-        "regions.Region", on_delete=models.CASCADE, related_name="+", verbose_name=_("desa")
+        "regions.Region",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("desa"),
     )
     district = models.ForeignKey(
-        "regions.Region", on_delete=models.CASCADE, related_name="+", verbose_name=_("kecamatan")
+        "regions.Region",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kecamatan"),
     )
     dimension = models.CharField(_("rincian"), max_length=80, blank=True)
     value = models.FloatField(_("nilai"))
@@ -30,13 +44,9 @@ class Aggregate(models.Model):
     class Meta:
         verbose_name = _("angka dasbor")
         verbose_name_plural = _("angka dasbor")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["metric", "village", "dimension"], name="aggregate_once_per_village"
-            )
-        ]
         indexes = [
             models.Index(fields=["metric", "district"], name="aggregate_metric_district"),
+            models.Index(fields=["village", "metric"], name="aggregate_village_metric"),
         ]
 
     def __str__(self) -> str:

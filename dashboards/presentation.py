@@ -63,6 +63,12 @@ def ratio(numerator: float, denominator: float) -> float | None:
     return None if not denominator else numerator / denominator
 
 
+def readiness(figures) -> float | None:
+    """The average readiness score (0-100) of the area's villages that have one."""
+    villages = figures.get("rollout.villages", 0)
+    return None if not villages else figures.get("rollout.score", 0) / villages
+
+
 # The metrics a map can colour the areas by: key -> (label, function of one area's figures).
 def _per_thousand(metric):
     def value(figures):
@@ -81,7 +87,7 @@ MAP_METRICS = {
     "pending": (_("Permohonan menunggu"), lambda figures: figures.get("applications.pending", 0)),
     "complaints": (_("Pengaduan terbuka per 1.000 penduduk"), _per_thousand("complaints.open")),
     "coverage": (_("Cakupan vaksin dosis 1"), _coverage),
-    "readiness": (_("Skor kesiapan desa"), lambda figures: figures.get("rollout.score")),
+    "readiness": (_("Skor kesiapan desa"), lambda figures: readiness(figures)),
 }
 # Metrics the per-area table and map need, read in one query.
 AREA_METRICS = [
@@ -94,6 +100,7 @@ AREA_METRICS = [
     "isolation.capacity",
     "isolation.occupied",
     "rollout.score",
+    "rollout.villages",
 ]
 
 

@@ -1,13 +1,15 @@
 """Where the dashboard figures come from: one function per source, grouped by village.
 
-Each provider yields ``(metric, village_id, dimension, value)`` rows from ONE grouped query (or
-a few) over its source tables; ``dashboards.services.refresh`` stores them. A provider whose
+Each provider yields ``(metric, region_id, dimension, value)`` rows from ONE grouped query (or
+a few) over its source tables; the region is a village, or a district or the regency for
+figures of an office above the villages. ``dashboards.services.refresh`` stores them. A provider whose
 app is not installed is skipped and named in the refresh's record.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from datetime import timedelta
 
 from django.apps import apps
 from django.db.models import Count, F, Q, Sum
@@ -84,3 +86,31 @@ def applications() -> Iterator[Row]:
         ),
     ]:
         yield from _grouped(issued, metric, "village_id", "service__code", value)
+
+
+@provider("queues")
+def queues() -> Iterator[Row]:
+    LineDay = _model("queues.LineDay")
+    if LineDay is None:
+        return
+    since = regency_today() - timedelta(days=30)
+    recent = LineDay.objects.filter(day__gte=since)
+    region = "line__point__region_id"
+    yield from _grouped(recent, "queues.served", region, None, Sum("served"))
+    yield from _grouped(recent, "queues.wait_seconds_sum", region, None, Sum("wait_seconds_total"))
+    yield from _grouped(
+        recent, "queues.served_by_point", region, "line__point__name", Sum("served")
+    )
+
+
+@provider("rollout")
+def rollout() -> Iterator[Row]:
+    VillageReadiness = _model("rollout.VillageReadiness")
+    if VillageReadiness is None:
+        return
+    for village_id, stage, score in VillageReadiness.objects.values_list(
+        "village_id", "stage", "score"
+    ):
+        yield "rollout.score", village_id, "", float(score)
+        yield "rollout.villages", village_id, "", 1.0
+        yield "rollout.stage", village_id, str(stage), 1.0

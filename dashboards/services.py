@@ -33,14 +33,14 @@ def refresh(progress=None) -> RefreshRun:
     """
     started = time.perf_counter()
     run = RefreshRun.objects.create()
-    districts = dict(Region.objects.villages().values_list("id", "parent_id"))
+    placement = _placements()
     collected: dict[tuple[str, int, str], float] = defaultdict(float)
     skipped = []
     for index, (name, function) in enumerate(PROVIDERS.items(), start=1):
         try:
-            for metric, village_id, dimension, value in function():
-                if village_id in districts:
-                    collected[(metric, village_id, dimension[:80])] += value
+            for metric, region_id, dimension, value in function():
+                if region_id in placement:
+                    collected[(metric, region_id, dimension[:80])] += value
         except LookupError as error:
             skipped.append(f"{name}: {error}")
             logger.warning("Dashboard source %s skipped: %s", name, error)
@@ -49,12 +49,12 @@ def refresh(progress=None) -> RefreshRun:
     rows = [
         Aggregate(
             metric=metric,
-            village_id=village_id,
-            district_id=districts[village_id],
+            village_id=placement[region_id][0],
+            district_id=placement[region_id][1],
             dimension=dimension,
             value=value,
         )
-        for (metric, village_id, dimension), value in collected.items()
+        for (metric, region_id, dimension), value in collected.items()
     ]
     with transaction.atomic():
         Aggregate.objects.all().delete()
@@ -66,6 +66,19 @@ def refresh(progress=None) -> RefreshRun:
         run.save()
     logger.info("Dashboard figures refreshed: %d rows in %.2f s", len(rows), run.seconds)
     return run
+
+
+def _placements() -> dict[int, tuple[int | None, int | None]]:
+    """Region id -> (village id, district id) for the regency's villages, districts and itself."""
+    placement: dict[int, tuple[int | None, int | None]] = {}
+    for pk, level, parent_id in Region.objects.values_list("id", "level", "parent_id"):
+        if level in VILLAGE_LEVELS:
+            placement[pk] = (pk, parent_id)
+        elif level == Level.DISTRICT:
+            placement[pk] = (None, pk)
+        elif level == Level.REGENCY:
+            placement[pk] = (None, None)
+    return placement
 
 
 def last_refresh() -> RefreshRun | None:
@@ -147,7 +160,7 @@ def by_child(scope: Scope, metrics: list[str]) -> dict[int, dict[str, float]]:
     if field is None:
         return {}
     rows = (
-        Aggregate.objects.filter(scope.filter, metric__in=metrics)
+        Aggregate.objects.filter(scope.filter, metric__in=metrics, **{f"{field}__isnull": False})
         .values(f"{field}_id", "metric")
         .annotate(total=Sum("value"))
         .order_by()

@@ -123,7 +123,7 @@ def _area_figures(figures: dict) -> dict:
         "complaints": figures.get("complaints.open", 0),
         "coverage": coverage,
         "free_places": capacity - figures.get("isolation.occupied", 0) if capacity else None,
-        "readiness": figures.get("rollout.score"),
+        "readiness": p.readiness(figures),
     }
 
 

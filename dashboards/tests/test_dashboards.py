@@ -165,3 +165,40 @@ class TestPresentation:
         tiles = [tile for block in tile_map["blocks"] for tile in block.tiles]
         assert [tile.label for tile in tiles] == [village.name, other_village.name]
         assert tiles[1].css == "heat-none" and tiles[1].shown == "—"
+
+
+class TestOtherSources:
+    def test_readiness_is_averaged_over_the_villages_of_an_area(self, village, neighbour_village):
+        from rollout.models import VillageReadiness
+
+        VillageReadiness.objects.create(village=village, stage=2, score=80)
+        VillageReadiness.objects.create(village=neighbour_village, stage=1, score=40)
+        services.refresh()
+        scope = services.Scope("district", village.parent)
+        figures = services.by_child(services.Scope("regency"), presentation.AREA_METRICS)
+        assert presentation.readiness(figures[village.parent_id]) == 60
+        totals = services.totals(scope)
+        assert totals[("rollout.stage", "2")] == 1 and totals[("rollout.stage", "1")] == 1
+
+    def test_a_mall_queue_counts_for_the_regency_but_no_district(self, village):
+        from queues.models import LineDay, PointKind, ServiceLine, ServicePoint
+        from regions.models import Region
+
+        regency = Region.objects.get(code="35.10")
+        mall = ServicePoint.objects.create(
+            code="mpp", name="Mal Pelayanan Publik", kind=PointKind.MALL, region=regency
+        )
+        desk = ServicePoint.objects.create(
+            code="desa", name="Kantor desa", kind=PointKind.VILLAGE_OFFICE, region=village
+        )
+        for point, served in ((mall, 30), (desk, 10)):
+            line = ServiceLine.objects.create(point=point, name="KTP", prefix="A")
+            LineDay.objects.create(
+                line=line, day=regency_today(), served=served, wait_seconds_total=served * 600
+            )
+        services.refresh()
+        regency_totals = services.totals(services.Scope("regency"))
+        assert regency_totals[("queues.served", "")] == 40
+        district_totals = services.totals(services.Scope("district", village.parent))
+        assert district_totals[("queues.served", "")] == 10
+        assert Aggregate.objects.filter(metric="queues.served", district__isnull=True).count() == 1
