@@ -2,8 +2,8 @@
 
 Each provider yields ``(metric, region_id, dimension, value)`` rows from ONE grouped query (or
 a few) over its source tables; the region is a village, or a district or the regency for
-figures of an office above the villages. ``dashboards.services.refresh`` stores them. A provider whose
-app is not installed is skipped and named in the refresh's record.
+figures of an office above the villages. ``dashboards.services.refresh`` stores them. A
+provider whose app is not installed is skipped and named in the refresh's record.
 """
 
 from __future__ import annotations
