@@ -43,7 +43,12 @@ class AuditEntry(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = _("catatan audit")
         verbose_name_plural = _("catatan audit")
-        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target")]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"], name="audit_target"),
+            # The audit list filtered by actor or by action, newest first.
+            models.Index(fields=["actor_label", "at"], name="audit_actor_at"),
+            models.Index(fields=["action", "at"], name="audit_action_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"

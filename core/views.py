@@ -6,6 +6,7 @@ whole table and deep pages cost as little as the first one.
 """
 
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django import forms
@@ -13,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
@@ -128,6 +130,22 @@ class AuditFilterForm(forms.Form):
             "Kode tindakan atau awalnya, misalnya people.resident.viewed atau people.resident."
         ),
     )
+    actor = forms.CharField(
+        label=_("Pelaku"),
+        required=False,
+        max_length=150,
+        help_text=_("Nama pengguna (akun) yang melakukan tindakan."),
+    )
+    date_from = forms.DateField(
+        label=_("Dari tanggal"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = forms.DateField(
+        label=_("Sampai tanggal"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     target_type = forms.CharField(
         label=_("Jenis objek"),
         required=False,
@@ -136,15 +154,33 @@ class AuditFilterForm(forms.Form):
     )
     target_id = forms.CharField(label=_("ID objek"), required=False, max_length=40)
 
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("“Sampai tanggal” tidak boleh sebelum “Dari tanggal”."))
+        return data
+
     def filter(self, queryset: QuerySet) -> QuerySet:
         data = self.cleaned_data
         if data.get("action"):
             queryset = queryset.filter(action__startswith=data["action"].strip())
+        if data.get("actor"):
+            queryset = queryset.filter(actor_label=data["actor"].strip())
+        if data.get("date_from"):
+            queryset = queryset.filter(at__gte=_start_of(data["date_from"]))
+        if data.get("date_to"):
+            queryset = queryset.filter(at__lt=_start_of(data["date_to"] + timedelta(days=1)))
         if data.get("target_type"):
             queryset = queryset.filter(target_type=data["target_type"].strip().lower())
         if data.get("target_id"):
             queryset = queryset.filter(target_id=data["target_id"].strip())
         return queryset
+
+
+def _start_of(day: date) -> datetime:
+    """Midnight at the start of ``day`` in the regency's time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def may_browse_audit(user) -> bool:

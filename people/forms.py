@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from people.choices import ResidentStatus
 from people.models import region_filter
 from regions.models import Region
 
@@ -30,15 +31,45 @@ def _nik_digits(text: str) -> str | None:
 
 
 class ResidentSearchForm(forms.Form):
-    """Search the register by name or NIK, optionally within one village of the user's scope."""
+    """Search the register by name, NIK or No. KK, optionally within one village of the user's
+    scope and by status.
+
+    Every search is a prefix search on an indexed column: NIK and No. KK by a range on their
+    unique index, names by ``istartswith`` on the case-insensitive name index (migration
+    ``people.0002``). Only when no name starts with the text does it look for a later word of
+    the name, which scans the scope (see the TODO in :meth:`filter`).
+    """
 
     q = forms.CharField(
         label=_("Cari nama atau NIK"),
         required=False,
         max_length=100,
-        help_text=_("Sebagian nama sudah cukup. Untuk NIK, ketik sekurang-kurangnya 6 angka awal."),
+        help_text=_("Awal nama sudah cukup. Untuk NIK, ketik sekurang-kurangnya 6 angka awal."),
+        error_messages={
+            "max_length": _(
+                "Nama atau NIK yang dicari paling banyak %(limit_value)d karakter "
+                "(yang diketik %(show_value)d karakter)."
+            )
+        },
+    )
+    no_kk = forms.CharField(
+        label=_("No. KK"),
+        required=False,
+        max_length=24,
+        help_text=_("Nomor Kartu Keluarga, atau sekurang-kurangnya 6 angka awalnya."),
+        error_messages={
+            "max_length": _(
+                "No. KK yang dicari paling banyak %(limit_value)d karakter "
+                "(yang diketik %(show_value)d karakter)."
+            )
+        },
     )
     village = forms.ChoiceField(label=_("Desa/kelurahan"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Semua status")), *ResidentStatus.choices],
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,18 +114,59 @@ class ResidentSearchForm(forms.Form):
             )
         return text
 
+    def clean_no_kk(self) -> str:
+        text = self.cleaned_data["no_kk"].strip()
+        if not text:
+            return ""
+        digits = _nik_digits(text)
+        if digits is None:
+            raise forms.ValidationError(_("No. KK hanya berisi angka."), code="kk_not_digits")
+        if len(digits) < MIN_NIK_PREFIX:
+            raise forms.ValidationError(
+                _("Ketik sekurang-kurangnya %(count)s angka awal No. KK."),
+                code="kk_too_short",
+                params={"count": MIN_NIK_PREFIX},
+            )
+        if len(digits) > NIK_LENGTH:
+            raise forms.ValidationError(
+                _("No. KK terdiri atas 16 angka. Periksa kembali angka yang diketik."),
+                code="kk_too_long",
+            )
+        return digits
+
     def filter(self, residents: QuerySet) -> QuerySet:
         """Apply the search to ``residents``, which must already be scoped to the user."""
         code = self.cleaned_data.get("village")
         if code:
             residents = residents.filter(village_id=self._village_ids[code])
+        status = self.cleaned_data.get("status")
+        if status:
+            residents = residents.filter(status=status)
+        kk = self.cleaned_data.get("no_kk")
+        if kk:
+            residents = residents.filter(**_digit_prefix("family__no_kk", kk))
         text = self.cleaned_data.get("q")
         if not text:
             return residents
         digits = _nik_digits(text)
-        if digits is None:
-            # Names are kept as the registry writes them, apostrophes and all: MUH. SA'ADUDDIN.
-            return residents.filter(full_name__icontains=text)
-        if len(digits) == NIK_LENGTH:
-            return residents.filter(nik=digits)
-        return residents.filter(nik__startswith=digits)
+        if digits is not None:
+            return residents.filter(**_digit_prefix("nik", digits))
+        # Names are kept as the registry writes them, apostrophes and all: MUH. SA'ADUDDIN.
+        by_start = residents.filter(full_name__istartswith=text)
+        if by_start.exists():
+            return by_start
+        # Nobody's name starts so: look for a later word of the name (NI LUH PUTU by "putu").
+        # TODO: this fallback scans the scope; a name-token table (or pg_trgm) would index it.
+        return residents.filter(full_name__icontains=f" {text}")
+
+
+def _digit_prefix(field: str, digits: str) -> dict:
+    """Lookups for a 16-digit identifier that starts with ``digits``: a range on its index.
+
+    A range (not LIKE) so that SQLite and PostgreSQL, whatever the collation, use the unique
+    index; every identifier starting with ``digits`` lies between the two padded values.
+    """
+    if len(digits) == NIK_LENGTH:
+        return {field: digits}
+    padding = NIK_LENGTH - len(digits)
+    return {f"{field}__gte": digits + "0" * padding, f"{field}__lte": digits + "9" * padding}

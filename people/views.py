@@ -4,21 +4,29 @@ Every query goes through ``Resident.objects.visible_to(user)``: a record outside
 scope is answered 404, exactly like a record that does not exist.
 """
 
+import csv
 import functools
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, render
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from accounts.roles import REGISTER_ROLES, Role
+from core import jobs
 from core.audit import record
+from core.models import Job, JobStatus
 from core.views import keyset_page
 from people.choices import Relationship
+from people.exporting import HEADERS, TEXT_COLUMNS
+from people.exporting import _rows as export_rows
 from people.forms import ResidentSearchForm
+from people.importing.reports import excel_text
 from people.models import Resident
 from people.nik import mask_nik
 
@@ -110,17 +118,110 @@ def _register_rows(resident: Resident, today: date) -> list[tuple[str, object]]:
     return rows
 
 
-@register_role_required
-def resident_list(request):
-    """Residents in the user's scope, searchable by name or NIK, NIKs masked."""
+def _searched_residents(request):
+    """The form and the residents it selects, within the user's scope; none when invalid."""
     form = ResidentSearchForm(request.GET or None, user=request.user)
-    residents = Resident.objects.visible_to(request.user).select_related("village")
+    residents = Resident.objects.visible_to(request.user)
     if form.is_bound:
         residents = form.filter(residents) if form.is_valid() else residents.none()
+    return form, residents
 
-    page = keyset_page(request, residents, ordering=("full_name", "id"), size=PAGE_SIZE)
+
+@register_role_required
+def resident_list(request):
+    """Residents in the user's scope, searchable by name, NIK or No. KK, NIKs masked."""
+    form, residents = _searched_residents(request)
+    page = keyset_page(
+        request, residents.select_related("village"), ordering=("full_name", "id"), size=PAGE_SIZE
+    )
     _with_list_fields(page.items, timezone.localdate())
-    return render(request, "people/resident_list.html", {"form": form, "page": page})
+    export_query = request.GET.copy()
+    for name in ("after", "before"):
+        export_query.pop(name, None)
+    return render(
+        request,
+        "people/resident_list.html",
+        {"form": form, "page": page, "export_query": export_query.urlencode()},
+    )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _population_csv_lines(residents):
+    writer = csv.writer(_Echo(), lineterminator="\r\n")
+    yield "\ufeff" + writer.writerow(HEADERS)
+    for row in export_rows(residents):
+        yield writer.writerow(
+            [excel_text(row[column], identifier=column in TEXT_COLUMNS) for column in HEADERS]
+        )
+
+
+@register_role_required
+def resident_export(request):
+    """The searched residents as a population file (the importer's format), streamed.
+
+    Thousands of rows leave in constant memory; the export is written to the audit trail.
+    """
+    form, residents = _searched_residents(request)
+    record(
+        "people.resident.exported",
+        actor=request.user,
+        # Which filters, not their values: a search may hold a full NIK.
+        summary=",".join(sorted(key for key, value in request.GET.items() if value))[:255],
+        request=request,
+    )
+    response = StreamingHttpResponse(
+        _population_csv_lines(residents), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="penduduk.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@register_role_required
+@require_POST
+def resident_export_xlsx(request):
+    """Queue the .xlsx export of the current search; its page shows progress and the link."""
+    from people.jobs import EXPORT_KIND
+
+    query = request.POST.get("query", "")[:2000]
+    job = jobs.enqueue(
+        EXPORT_KIND, params={"query": query}, user=request.user, label=_("Ekspor penduduk (.xlsx)")
+    )
+    record(
+        "people.resident.exported",
+        actor=request.user,
+        target=job,
+        summary="xlsx",
+        request=request,
+    )
+    return redirect("jobs:job_detail", job.pk)
+
+
+@register_role_required
+def resident_export_file(request, pk: int):
+    """The finished workbook of an .xlsx export, to the account that asked for it."""
+    from people.jobs import EXPORT_KIND, export_path
+
+    job = get_object_or_404(
+        Job.objects.filter(created_by=request.user, kind=EXPORT_KIND, status=JobStatus.DONE),
+        pk=pk,
+    )
+    try:
+        handle = export_path(job.pk).open("rb")
+    except OSError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"penduduk-{job.pk}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @register_role_required

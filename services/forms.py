@@ -23,7 +23,13 @@ class SearchForm(forms.Form):
 
 
 class SubjectForm(forms.Form):
-    """Whom the application is about: the applicant or a member of their family card."""
+    """Whom the application is about: the applicant or a member of their family card.
+
+    ``token`` is made when the form is shown and sent back with it: the same form sent twice
+    (a double tap) then makes one application.
+    """
+
+    token = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     subject = forms.ModelChoiceField(
         label=_("Permohonan untuk"),
@@ -46,6 +52,31 @@ class ActionForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Catatan internal"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Hanya dibaca petugas; pemohon tidak melihatnya."),
+        error_messages={
+            "required": _("Tuliskan catatannya."),
+            "max_length": _("Catatan internal paling banyak %(limit_value)d karakter."),
+        },
+    )
+
+
+class ApplicationFilterForm(forms.Form):
+    """The back office's list filters; a queue is chosen by its tab, not here."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from services.models import State
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("Semua")), *State.choices]
 
 
 class AttachmentForm(forms.Form):

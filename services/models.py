@@ -372,6 +372,9 @@ class Application(models.Model):
     rejected_at = models.DateTimeField(_("ditolak"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("dibatalkan"), null=True, blank=True)
     due_date = models.DateField(_("batas waktu"), null=True, blank=True, db_index=True)
+    # The token of the form that created it: a form sent twice (a double tap) makes one
+    # application. Unique, so two requests racing with the same token cannot both insert.
+    idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     # Time spent at each level, added up over every stay (a returned application comes back).
     village_seconds = models.PositiveIntegerField(_("lama di desa (detik)"), default=0)
@@ -393,6 +396,14 @@ class Application(models.Model):
             models.Index(fields=["village", "state"], name="application_village_state"),
             models.Index(fields=["agency", "state"], name="application_agency_state"),
             models.Index(fields=["service", "state"], name="application_service_state"),
+            # Work queues: oldest waiting first, per village or regency-wide.
+            models.Index(
+                fields=["village", "state", "state_changed_at"], name="application_queue_village"
+            ),
+            models.Index(fields=["state", "state_changed_at"], name="application_queue_state"),
+            # The list of everything in scope, newest first.
+            models.Index(fields=["village", "created_at"], name="application_village_new"),
+            models.Index(fields=["created_at"], name="application_new"),
         ]
 
     def __str__(self) -> str:
@@ -477,3 +488,31 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class ApplicationNote(models.Model):
+    """An officer's internal note on an application; never shown to the applicant."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="notes", verbose_name=_("permohonan")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("penulis"),
+    )
+    # Kept as text so the note still says who wrote it after the account is removed.
+    author_label = models.CharField(_("penulis"), max_length=200, blank=True)
+    text = models.TextField(_("catatan"), max_length=2000)
+    created_at = models.DateTimeField(_("waktu"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("catatan petugas")
+        verbose_name_plural = _("catatan petugas")
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.text[:40]}"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -28,6 +28,7 @@ from services import formdef, workflow
 from services.models import (
     Application,
     ApplicationEvent,
+    ApplicationNote,
     Attachment,
     Level,
     Service,
@@ -89,10 +90,20 @@ def start_application(
     subject: Resident,
     form_data: Mapping,
     channel: str = "web",
+    idempotency_key=None,
     request=None,
 ) -> Application:
-    """A draft application of ``user``'s resident for themself or a family member."""
+    """A draft application of ``user``'s resident for themself or a family member.
+
+    ``idempotency_key`` is the token of the form that was sent: the same form sent again (a
+    double tap, a reload) returns the application the first one made instead of a second one.
+    The key is unique in the database, so two requests racing with it cannot both insert.
+    """
     applicant = _resident_of(user)
+    if idempotency_key:
+        earlier = _made_with(idempotency_key, user)
+        if earlier is not None:
+            return earlier
     if not service.is_active or channel not in (service.channels or []):
         raise NotPermitted(_("Layanan ini tidak dapat diajukan lewat saluran ini."))
     if not family_of(applicant).filter(pk=subject.pk).exists():
@@ -101,33 +112,53 @@ def start_application(
         )
     answers = validate_answers(service, form_data)
 
-    with transaction.atomic():
-        application = Application(
-            service=service,
-            applicant=applicant,
-            subject=subject,
-            created_by=user,
-            form_data=answers,
-            channel=channel,
-            state=State.DRAFT,
-        )
-        _route(application)
-        application.save()
-        ApplicationEvent.objects.create(
-            application=application,
-            actor=user,
-            actor_label=workflow.actor_label(user),
-            action="create",
-            from_state="",
-            to_state=State.DRAFT,
-        )
-        audit.record(
-            "services.application.created",
-            actor=user,
-            target=application,
-            summary=f"{application.tracking_code} {service.code}",
-            request=request,
-        )
+    try:
+        with transaction.atomic():
+            application = _create_draft(
+                service, user, applicant, subject, answers, channel, idempotency_key, request
+            )
+    except IntegrityError:
+        # Another request with the same form token won the race: hand back its application.
+        earlier = _made_with(idempotency_key, user) if idempotency_key else None
+        if earlier is None:
+            raise
+        return earlier
+    return application
+
+
+def _made_with(idempotency_key, user) -> Application | None:
+    """The application this user's form with ``idempotency_key`` already made, if any."""
+    return Application.objects.filter(idempotency_key=idempotency_key, created_by=user).first()
+
+
+def _create_draft(service, user, applicant, subject, answers, channel, idempotency_key, request):
+    application = Application(
+        service=service,
+        applicant=applicant,
+        subject=subject,
+        created_by=user,
+        form_data=answers,
+        channel=channel,
+        state=State.DRAFT,
+        idempotency_key=idempotency_key or None,
+    )
+    _route(application)
+    application.save()
+    ApplicationEvent.objects.create(
+        application=application,
+        actor=user,
+        actor_label=workflow.actor_label(user),
+        action="create",
+        from_state="",
+        to_state=State.DRAFT,
+    )
+    audit.record(
+        "services.application.created",
+        actor=user,
+        target=application,
+        summary=f"{application.tracking_code} {service.code}",
+        request=request,
+    )
     return application
 
 
@@ -479,3 +510,105 @@ def save_service(service: Service, user, *, changed: list[str], request=None) ->
             fields=sorted(changed),
         )
     return service
+
+
+# --------------------------------------------------------------------------- back office
+
+
+def missing_requirements(application: Application, attachments=None) -> list[str]:
+    """The service's required documents that have no attachment marked for them."""
+    if attachments is None:
+        attachments = application.attachments.all()
+    attached = {attachment.requirement for attachment in attachments}
+    return [item for item in application.service.required_documents if item[:200] not in attached]
+
+
+@dataclass
+class BulkResult:
+    """What a bulk step did: the codes it moved, and the ones it skipped with the reason."""
+
+    done: list[str]
+    skipped: list[tuple[str, str]]
+
+
+BULK_LIMIT = 100
+
+
+def bulk_verify(user, tracking_codes, *, request=None) -> BulkResult:
+    """Verify many submitted applications at once, where that is safe.
+
+    Only applications in the user's scope, still waiting for verification and with every
+    required document attached are verified; each in its own transaction through the same
+    workflow step as a single verification (row lock, role check, history, audit trail). Every
+    other one is skipped with the reason, and the rest go on.
+    """
+    codes = list(dict.fromkeys(code for code in tracking_codes if code))[:BULK_LIMIT]
+    found = {
+        application.tracking_code: application
+        for application in Application.objects.visible_to(user)
+        .filter(tracking_code__in=codes)
+        .select_related("service", "village")
+    }
+    result = BulkResult(done=[], skipped=[])
+    for code in codes:
+        application = found.get(code)
+        if application is None:
+            result.skipped.append((code, _("Tidak ditemukan dalam wilayah tugas Anda.")))
+            continue
+        try:
+            with transaction.atomic():
+                application = workflow.lock(application)
+                if application.state != State.SUBMITTED:
+                    raise TransitionNotAllowed(
+                        _("Berstatus “%(state)s”, bukan menunggu verifikasi.")
+                        % {"state": application.get_state_display()}
+                    )
+                missing = missing_requirements(application)
+                if missing:
+                    raise IncompleteStep(
+                        _("Lampiran belum lengkap: %(missing)s.") % {"missing": ", ".join(missing)}
+                    )
+                workflow.move(application, "verify", user, request=request)
+        except WorkflowError as error:
+            result.skipped.append((code, error.message))
+        else:
+            result.done.append(code)
+    audit.record(
+        "services.application.bulk_verify",
+        actor=user,
+        summary=_bulk_summary(result),
+        request=request,
+        verified=result.done,
+        skipped=[code for code, _reason in result.skipped],
+    )
+    return result
+
+
+def _bulk_summary(result: BulkResult) -> str:
+    return f"verified {len(result.done)}, skipped {len(result.skipped)}"
+
+
+def add_note(application: Application, user, text: str, *, request=None) -> ApplicationNote:
+    """An internal note by an officer who can see the application; residents cannot."""
+    if getattr(user, "role", None) in (Role.RESIDENT, Role.KIOSK) or not workflow.in_scope(
+        user, application
+    ):
+        raise NotPermitted(_("Hanya petugas yang menangani permohonan ini yang dapat mencatat."))
+    text = (text or "").strip()
+    if not text:
+        raise IncompleteStep(_("Catatan tidak boleh kosong."))
+    with transaction.atomic():
+        note = ApplicationNote.objects.create(
+            application=application,
+            author=user,
+            author_label=workflow.actor_label(user),
+            text=text[:2000],
+        )
+        audit.record(
+            "services.note.added",
+            actor=user,
+            target=application,
+            summary=application.tracking_code,
+            request=request,
+        )
+    return note

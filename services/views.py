@@ -2,28 +2,44 @@
 
 Thin: each view finds the application through ``Application.objects.visible_to`` (anything
 outside the user's scope is a 404), calls a function of :mod:`services.services`, and renders.
-The full back office (queues, bulk work) comes later; these pages show each user only the
-steps they may take.
+Officers work from queues (to verify, to forward, to approve, returned, overdue), each a
+keyset-paged list whose page costs the same few queries whatever the number of rows, and may
+verify many complete applications at once; exports stream.
 """
 
 from __future__ import annotations
+
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role
+from accounts.roles import STAFF_ROLES, VILLAGE_ROLES, Role
+from core import audit, exports, jobs
+from core.models import Job, JobStatus
+from core.views import keyset_page
 from services import attachments as files
 from services import formdef, services, workflow
-from services.forms import ActionForm, AttachmentForm, SearchForm, ServiceEditForm, SubjectForm
-from services.models import Application, Service, State
+from services.forms import (
+    ActionForm,
+    ApplicationFilterForm,
+    AttachmentForm,
+    NoteForm,
+    SearchForm,
+    ServiceEditForm,
+    SubjectForm,
+)
+from services.models import Application, Service
 from services.workflow import WorkflowError
 
-LIST_LIMIT = 200
+PAGE_SIZE = 50
 
 
 # --------------------------------------------------------------------------- catalogue
@@ -87,6 +103,7 @@ def apply(request, code: str):
                     user=request.user,
                     subject=subject_form.cleaned_data["subject"],
                     form_data=request.POST,
+                    idempotency_key=subject_form.cleaned_data["token"],
                     request=request,
                 )
             except WorkflowError as error:
@@ -98,7 +115,9 @@ def apply(request, code: str):
                 )
                 return redirect("services:application_detail", application.tracking_code)
     else:
-        subject_form = SubjectForm(family=family, initial={"subject": request.user.resident})
+        subject_form = SubjectForm(
+            family=family, initial={"subject": request.user.resident, "token": uuid.uuid4()}
+        )
         answers_form = formdef.bind(service.form_definition)
     return render(
         request,
@@ -110,30 +129,202 @@ def apply(request, code: str):
 # --------------------------------------------------------------------------- applications
 
 
+def _filtered_applications(request):
+    return filtered_applications(request.user, request.GET)
+
+
+def filtered_applications(user, params):
+    """The applications of the list (and of its exports): scope, then queue, then status.
+
+    Returns (queryset, queue key or "", ordering, filter form).
+    """
+    applications = Application.objects.visible_to(user)
+    queue = params.get("antrian", "")
+    if params.get("terlambat") == "1":
+        queue = "overdue"  # the older link of the list
+    condition = None if _is_resident(user) else workflow.queue_condition(user, queue)
+    if condition is not None:
+        # A work queue: the longest waiting first.
+        applications = applications.filter(condition)
+        ordering = ("state_changed_at", "id")
+    else:
+        queue = ""
+        ordering = ("-created_at", "-id")
+    form = ApplicationFilterForm(params or None)
+    if form.is_bound and form.is_valid() and form.cleaned_data["status"]:
+        applications = applications.filter(state=form.cleaned_data["status"])
+    return applications, queue, ordering, form
+
+
 @login_required
 def application_list(request):
-    """Residents: their own and their family's applications. Staff: those in their scope."""
-    applications = Application.objects.visible_to(request.user).select_related(
-        "service", "subject", "village"
+    """Residents: their own and their family's applications. Staff: those in their scope, by
+    work queue with counts, keyset-paged."""
+    user = request.user
+    applications, queue, ordering, form = _filtered_applications(request)
+    page = keyset_page(
+        request,
+        applications.select_related("service", "subject", "village"),
+        ordering=ordering,
+        size=PAGE_SIZE,
     )
-    state = request.GET.get("status", "")
-    if state in State.values:
-        applications = applications.filter(state=state)
-    only_overdue = request.GET.get("terlambat") == "1"
-    if only_overdue:
-        applications = applications.overdue()
+    is_resident = _is_resident(user)
+    counts = {} if is_resident else workflow.queue_counts(user)
     return render(
         request,
         "services/application_list.html",
         {
-            "applications": list(applications.order_by("-created_at", "-id")[:LIST_LIMIT]),
-            "limit": LIST_LIMIT,
-            "states": State.choices,
-            "state": state,
-            "only_overdue": only_overdue,
-            "is_resident": _is_resident(request.user),
+            "page": page,
+            "form": form,
+            "queue": workflow.QUEUES.get(queue),
+            "queues": [(item, counts.get(item.key, 0)) for item in workflow.queues_for(user)]
+            if not is_resident
+            else [],
+            "is_resident": is_resident,
+            "may_export": user.role in STAFF_ROLES,
+            "export_query": _without_cursor(request.GET),
+            "may_bulk_verify": queue == "verify" and user.role in VILLAGE_ROLES,
         },
     )
+
+
+def _without_cursor(params) -> str:
+    query = params.copy()
+    for name in ("after", "before"):
+        query.pop(name, None)
+    return query.urlencode()
+
+
+EXPORT_HEADER = (
+    "KODE",
+    "LAYANAN",
+    "UNTUK",
+    "DESA_KELURAHAN",
+    "STATUS",
+    "DIAJUKAN",
+    "BATAS_WAKTU",
+    "STATUS_BERUBAH",
+)
+
+
+def _local(moment):
+    """A timestamp in the regency's time zone, without zone (spreadsheets take no zones)."""
+    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
+
+
+def export_rows(applications):
+    """The rows of an export, for :data:`EXPORT_HEADER`; read in chunks, never all at once."""
+    states = dict(Application._meta.get_field("state").choices)
+    rows = applications.values_list(
+        "tracking_code",
+        "service__name",
+        "subject__full_name",
+        "village__name",
+        "state",
+        "submitted_at",
+        "due_date",
+        "state_changed_at",
+    )
+    for code, service, subject, village, state, submitted, due, changed in rows.iterator(
+        chunk_size=2000
+    ):
+        yield (
+            code,
+            service,
+            subject,
+            village,
+            str(states.get(state, state)),
+            _local(submitted),
+            due,
+            _local(changed),
+        )
+
+
+@login_required
+def application_export(request):
+    """The list as it is filtered, as a streamed CSV: thousands of rows without a timeout."""
+    user = request.user
+    if user.role not in STAFF_ROLES:
+        raise PermissionDenied
+    applications, queue, ordering, _form = _filtered_applications(request)
+    audit.record(
+        "services.application.exported",
+        actor=user,
+        summary=queue or "all",
+        request=request,
+        query=request.GET.urlencode()[:500],
+    )
+    return exports.csv_response(
+        f"permohonan-{queue or 'semua'}.csv",
+        EXPORT_HEADER,
+        export_rows(applications.order_by(*ordering)),
+    )
+
+
+@login_required
+@require_POST
+def application_export_xlsx(request):
+    """Queue the .xlsx export of the current list; its page shows progress and the link."""
+    from services.jobs import EXPORT_KIND
+
+    if request.user.role not in STAFF_ROLES:
+        raise PermissionDenied
+    job = jobs.enqueue(
+        EXPORT_KIND,
+        params={"query": request.POST.get("query", "")[:2000]},
+        user=request.user,
+        label=_("Ekspor permohonan (.xlsx)"),
+    )
+    audit.record("services.application.exported", actor=request.user, target=job, request=request)
+    return redirect("jobs:job_detail", job.pk)
+
+
+@login_required
+def application_export_file(request, pk: int):
+    """The finished workbook of an .xlsx export, to the account that asked for it."""
+    from services.jobs import EXPORT_KIND, export_path
+
+    job = get_object_or_404(
+        Job.objects.filter(created_by=request.user, kind=EXPORT_KIND, status=JobStatus.DONE),
+        pk=pk,
+    )
+    try:
+        handle = export_path(job.pk).open("rb")
+    except OSError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"permohonan-{job.pk}.xlsx",
+        content_type=exports.XLSX_CONTENT_TYPE,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def bulk_verify(request):
+    """Verify the ticked applications of the verify queue; say which were skipped and why."""
+    if request.user.role not in VILLAGE_ROLES:
+        raise PermissionDenied
+    codes = request.POST.getlist("kode")
+    if not codes:
+        messages.error(request, _("Pilih sekurang-kurangnya satu permohonan."))
+    else:
+        result = services.bulk_verify(request.user, codes, request=request)
+        if result.done:
+            messages.success(
+                request,
+                _("%(count)s permohonan diverifikasi: %(codes)s.")
+                % {"count": len(result.done), "codes": ", ".join(result.done)},
+            )
+        for code, reason in result.skipped:
+            messages.warning(
+                request,
+                _("%(code)s dilewati: %(reason)s") % {"code": code[:20], "reason": reason},
+            )
+    return redirect(f"{reverse('services:application_list')}?antrian=verify")
 
 
 def _visible_application(request, tracking_code: str) -> Application:
@@ -159,17 +350,23 @@ def application_detail(request, tracking_code: str):
     actions = workflow.allowed_actions(user, application)
     is_applicant = workflow.is_applicant(user, application)
     editable = is_applicant and application.state in services.EDITABLE_STATES
+    attachments = list(application.attachments.all())
+    is_officer = user.role in STAFF_ROLES
     return render(
         request,
         "services/application_detail.html",
         {
+            "is_officer": is_officer,
+            "notes": list(application.notes.all()) if is_officer else [],
+            "note_form": NoteForm() if is_officer else None,
+            "missing": services.missing_requirements(application, attachments),
             "application": application,
             "service": application.service,
             "answers": formdef.labelled_answers(
                 application.service.form_definition, application.form_data
             ),
             "events": list(application.events.all()),
-            "attachments": list(application.attachments.all()),
+            "attachments": attachments,
             "actions": actions,
             "action_form": ActionForm(),
             "editable": editable,
@@ -232,6 +429,27 @@ def application_action(request, tracking_code: str):
             _("Permohonan %(code)s sekarang berstatus “%(state)s”.")
             % {"code": application.tracking_code, "state": application.get_state_display()},
         )
+    return redirect("services:application_detail", tracking_code)
+
+
+@login_required
+@require_POST
+def note_add(request, tracking_code: str):
+    """An officer's internal note on an application."""
+    application = _visible_application(request, tracking_code)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for message in errors:
+                messages.error(request, f"{label}: {message}" if label else message)
+        return redirect("services:application_detail", tracking_code)
+    try:
+        services.add_note(application, request.user, form.cleaned_data["text"], request=request)
+    except WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Catatan tersimpan."))
     return redirect("services:application_detail", tracking_code)
 
 

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -41,8 +42,8 @@ from django.utils.translation import gettext_lazy
 
 from accounts.roles import AGENCY_ROLES, DISTRICT_ROLES, VILLAGE_ROLES, Role
 from core import audit
-from core.workdays import WorkCalendar, regency_date
-from services.models import Application, ApplicationEvent, Level, State
+from core.workdays import WorkCalendar, regency_date, regency_today
+from services.models import PENDING_STATES, Application, ApplicationEvent, Level, State
 
 
 class WorkflowError(Exception):
@@ -395,3 +396,100 @@ def _notify_applicant(application_pk: int, event_pk: int, notify) -> None:
     if event.note:
         body = _("%(service)s. Catatan: %(note)s") % {"service": body, "note": event.note}
     notify(application.applicant, subject, body, event=f"services.application.{event.to_state}")
+
+
+# --------------------------------------------------------------------------- work queues
+
+
+@dataclass(frozen=True)
+class Queue:
+    """A work list of the back office: what waits on the user's office at one kind of step."""
+
+    key: str
+    label: Promise
+    description: Promise
+
+
+QUEUES: dict[str, Queue] = {
+    queue.key: queue
+    for queue in (
+        Queue(
+            "verify",
+            gettext_lazy("Untuk diverifikasi"),
+            gettext_lazy("Diajukan warga, menunggu pemeriksaan kantor desa/kelurahan."),
+        ),
+        Queue(
+            "forward",
+            gettext_lazy("Untuk diteruskan"),
+            gettext_lazy("Sudah diverifikasi, menunggu diteruskan ke kecamatan atau instansi."),
+        ),
+        Queue(
+            "approve",
+            gettext_lazy("Untuk disetujui"),
+            gettext_lazy("Menunggu keputusan dan tanda tangan pimpinan."),
+        ),
+        Queue(
+            "returned",
+            gettext_lazy("Dikembalikan"),
+            gettext_lazy("Dikembalikan kepada pemohon untuk perbaikan."),
+        ),
+        Queue(
+            "overdue",
+            gettext_lazy("Terlambat"),
+            gettext_lazy("Masih diproses dan sudah melewati batas waktu layanan."),
+        ),
+    )
+}
+
+
+def _queue_conditions(user, today) -> dict[str, Q]:
+    """The queues this user's role works on, each as a condition on applications already
+    limited by ``Application.objects.visible_to(user)``."""
+    role = getattr(user, "role", None)
+    pending = Q(state__in=PENDING_STATES, due_date__lt=today)
+    village_approval = Q(state=State.VERIFIED, service__level=Level.VILLAGE)
+    if role in VILLAGE_ROLES:
+        return {
+            "verify": Q(state=State.SUBMITTED),
+            "forward": Q(state=State.VERIFIED) & ~Q(service__level=Level.VILLAGE),
+            "approve": village_approval,
+            "returned": Q(state=State.RETURNED),
+            "overdue": pending,
+        }
+    if role in DISTRICT_ROLES or role in AGENCY_ROLES:
+        level = Level.DISTRICT if role in DISTRICT_ROLES else Level.AGENCY
+        return {
+            "approve": Q(state=State.FORWARDED, service__level=level),
+            "returned": Q(state=State.RETURNED, service__level=level, forwarded_at__isnull=False),
+            "overdue": pending & Q(service__level=level, forwarded_at__isnull=False),
+        }
+    if role == Role.REGENT:
+        return {
+            "verify": Q(state=State.SUBMITTED),
+            "forward": Q(state=State.VERIFIED) & ~Q(service__level=Level.VILLAGE),
+            "approve": village_approval
+            | (Q(state=State.FORWARDED) & ~Q(service__level=Level.VILLAGE)),
+            "returned": Q(state=State.RETURNED),
+            "overdue": pending,
+        }
+    return {}
+
+
+def queues_for(user) -> list[Queue]:
+    """The work queues shown to this user, in order."""
+    return [QUEUES[key] for key in _queue_conditions(user, regency_today())]
+
+
+def queue_condition(user, key: str, today=None) -> Q | None:
+    """The condition of one of the user's queues, or None when the user has no such queue."""
+    return _queue_conditions(user, today or regency_today()).get(key)
+
+
+def queue_counts(user, today=None) -> dict[str, int]:
+    """How many applications wait in each of the user's queues: one query, whatever the size."""
+    conditions = _queue_conditions(user, today or regency_today())
+    if not conditions:
+        return {}
+    return Application.objects.visible_to(user).aggregate(
+        **{key: Count("id", filter=condition) for key, condition in conditions.items()}
+    )

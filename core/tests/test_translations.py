@@ -1,7 +1,10 @@
 """Translations: Indonesian by default, a complete English catalogue, and the polib compiler."""
 
+import contextlib
 import gettext
 import html
+import os
+import shutil
 from io import StringIO
 from pathlib import Path
 
@@ -9,6 +12,7 @@ import polib
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.test.utils import override_settings
 from django.urls import reverse
 
 EN_PO = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
@@ -224,3 +228,156 @@ def test_compile_translations_says_when_there_is_nothing_to_compile(tmp_path, se
 
     with pytest.raises(CommandError, match="No .po files"):
         call_command("compile_translations", stdout=StringIO())
+
+
+# --------------------------------------------------------------------------- completeness
+#
+# The catalogues are checked against the source as it is now, not against themselves: the
+# msgids are extracted afresh (Django's makemessages, in a temporary copy of the source, so no
+# tracked file changes) and every one must have an English translation and be in the
+# Indonesian catalogue. A string added to a template or a view without `make messages` and an
+# English translation fails here.
+
+BASE = Path(settings.BASE_DIR)
+# Never part of a catalogue: the virtualenv, benchmarks, run-time files, browser test drivers.
+SKIPPED_DIRS = {
+    ".venv",
+    ".git",
+    "var",
+    "bench",
+    "node_modules",
+    "__pycache__",
+    ".pytest_cache",
+    ".ruff_cache",
+    "browser_tests",
+    "media",
+    "staticfiles",
+}
+SOURCE_SUFFIXES = {".py", ".html", ".txt"}
+
+
+def _app_catalogues() -> list[str]:
+    """Apps that keep their own catalogue (``<app>/locale/``); the rest share ``locale/``."""
+    return sorted(
+        path.parent.name
+        for path in BASE.glob("*/locale")
+        if path.is_dir() and path.parent.name not in SKIPPED_DIRS
+    )
+
+
+CATALOGUES = ["locale", *_app_catalogues()]
+
+
+def _copy_sources(target: Path) -> None:
+    """The translatable files of the project, and its locale folders, left empty."""
+    for directory, subdirs, files in os.walk(BASE):
+        subdirs[:] = sorted(name for name in subdirs if name not in SKIPPED_DIRS)
+        relative = Path(directory).relative_to(BASE)
+        if relative.name == "locale":
+            (target / relative).mkdir(parents=True, exist_ok=True)
+            subdirs[:] = []
+            continue
+        for name in files:
+            if Path(name).suffix in SOURCE_SUFFIXES:
+                destination = target / relative / name
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(Path(directory) / name, destination)
+
+
+@contextlib.contextmanager
+def _working_directory(path: Path):
+    previous = Path.cwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(previous)
+
+
+def _extract(copy: Path, catalogue: str) -> set[tuple[str | None, str]]:
+    """(msgctxt, msgid) of every string the source of ``catalogue`` marks for translation, as
+    ``make messages`` finds them (same folders, same ignores)."""
+    if catalogue == "locale":
+        folder, locale_paths = copy, [str(copy / "locale")]
+        ignore = [".venv/*", "bench/*", *(f"{app}/*" for app in _app_catalogues())]
+    else:
+        folder, locale_paths = copy / catalogue, []
+        ignore = ["tests/*"]
+    with override_settings(LOCALE_PATHS=locale_paths), _working_directory(folder):
+        call_command(
+            "makemessages",
+            locale=["en"],
+            ignore_patterns=ignore,
+            keep_pot=True,
+            verbosity=0,
+            stdout=StringIO(),
+        )
+    pot = folder / "locale" / "django.pot"
+    if not pot.exists():
+        return set()
+    return {(entry.msgctxt, entry.msgid) for entry in polib.pofile(str(pot)) if entry.msgid}
+
+
+@pytest.fixture(scope="module")
+def extracted(tmp_path_factory):
+    copy = tmp_path_factory.mktemp("source")
+    _copy_sources(copy)
+    return {catalogue: _extract(copy, catalogue) for catalogue in CATALOGUES}
+
+
+def _po(catalogue: str, language: str) -> polib.POFile | None:
+    folder = BASE / "locale" if catalogue == "locale" else BASE / catalogue / "locale"
+    path = folder / language / "LC_MESSAGES" / "django.po"
+    return polib.pofile(str(path)) if path.exists() else None
+
+
+def _is_translated(entry: polib.POEntry) -> bool:
+    if entry.obsolete or "fuzzy" in entry.flags:
+        return False
+    if entry.msgid_plural:
+        return bool(entry.msgstr_plural) and all(entry.msgstr_plural.values())
+    return bool(entry.msgstr)
+
+
+@pytest.mark.parametrize("catalogue", CATALOGUES)
+def test_every_msgid_in_the_source_has_an_english_translation(extracted, catalogue):
+    english = _po(catalogue, "en")
+    assert english is not None or not extracted[catalogue], f"{catalogue}/en is missing"
+
+    translated = {(e.msgctxt, e.msgid) for e in english or [] if _is_translated(e)}
+    missing = sorted(msgid for _context, msgid in extracted[catalogue] - translated)
+
+    assert missing == [], (
+        f"{len(missing)} msgid(s) of {catalogue}/ have no English translation: run "
+        "makemessages for it and fill the English msgstr"
+    )
+
+
+@pytest.mark.parametrize("catalogue", CATALOGUES)
+def test_no_catalogue_entry_is_fuzzy(catalogue):
+    fuzzy = [
+        (language, entry.msgid)
+        for language in ("en", "id")
+        for entry in (_po(catalogue, language) or [])
+        if "fuzzy" in entry.flags and not entry.obsolete
+    ]
+
+    assert fuzzy == []
+
+
+@pytest.mark.parametrize("catalogue", CATALOGUES)
+def test_the_indonesian_catalogue_holds_every_msgid_of_the_source(extracted, catalogue):
+    indonesian = _po(catalogue, "id")
+    assert indonesian is not None or not extracted[catalogue], f"{catalogue}/id is missing"
+
+    present = {(e.msgctxt, e.msgid) for e in indonesian or [] if not e.obsolete}
+    missing = sorted(msgid for _context, msgid in extracted[catalogue] - present)
+
+    assert missing == [], f"{len(missing)} msgid(s) of {catalogue}/ are not in its id catalogue"
+
+
+def test_extraction_finds_strings_marked_in_templates_and_code(extracted):
+    root = {msgid for _context, msgid in extracted["locale"]}
+
+    assert "Data penduduk" in root  # a template's {% trans %}
+    assert "Cari nama atau NIK" in root  # a form label in Python
