@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import uuid
 from io import BytesIO
 
 from django.contrib import messages
@@ -354,6 +355,7 @@ def kiosk_apply(request, code: str):
                     subject=subject_form.cleaned_data["subject"],
                     form_data=request.POST,
                     channel=Channel.KIOSK,
+                    idempotency_key=subject_form.cleaned_data["token"],
                     request=request,
                 )
             except WorkflowError as error:
@@ -364,7 +366,9 @@ def kiosk_apply(request, code: str):
                 )
                 return redirect("services:application_detail", application.tracking_code)
     else:
-        subject_form = SubjectForm(family=family, initial={"subject": request.user.resident})
+        subject_form = SubjectForm(
+            family=family, initial={"subject": request.user.resident, "token": uuid.uuid4()}
+        )
         answers_form = formdef.bind(service.form_definition)
     return render(
         request,

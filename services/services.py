@@ -106,6 +106,12 @@ def start_application(
             return earlier
     if not service.is_active or channel not in (service.channels or []):
         raise NotPermitted(_("Layanan ini tidak dapat diajukan lewat saluran ini."))
+    from rollout.services import service_enabled  # rollout builds on services: import late
+
+    if not service_enabled(service, subject.village_id):
+        raise NotPermitted(
+            _("Layanan ini belum dibuka di desa Anda. Tanyakan ke kantor desa/kelurahan.")
+        )
     if not family_of(applicant).filter(pk=subject.pk).exists():
         raise NotPermitted(
             _("Anda hanya dapat mengajukan untuk diri sendiri atau anggota keluarga dalam KK Anda.")

@@ -36,7 +36,7 @@ from services.forms import (
     ServiceEditForm,
     SubjectForm,
 )
-from services.models import Application, Service
+from services.models import Application, Channel, Service
 from services.workflow import WorkflowError
 
 PAGE_SIZE = 50
@@ -103,6 +103,7 @@ def apply(request, code: str):
                     user=request.user,
                     subject=subject_form.cleaned_data["subject"],
                     form_data=request.POST,
+                    channel=Channel.KIOSK if getattr(request, "kiosk", None) else Channel.WEB,
                     idempotency_key=subject_form.cleaned_data["token"],
                     request=request,
                 )
