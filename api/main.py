@@ -17,6 +17,7 @@ logger = logging.getLogger(__name__)
 OPTIONAL_ROUTERS = (
     ("complaints.api", "/complaints"),
     ("queues.api", "/queues"),
+    ("assistance.api", "/assistance"),
 )
 
 DESCRIPTION = """\
