@@ -23,6 +23,13 @@ def dimension_labels() -> dict[str, dict[str, str]]:
         "population.sex": _choices("people.Resident", "sex"),
     }
     labels.update(_app_labels())
+    try:
+        from assistance.models import FlagKind, Programme
+    except ImportError:
+        pass
+    else:
+        labels["assistance.flags"] = {key: str(label) for key, label in FlagKind.choices}
+        labels["assistance.recipients"] = dict(Programme.objects.values_list("code", "name"))
     return labels
 
 
@@ -35,4 +42,11 @@ def _app_labels() -> dict[str, dict[str, str]]:
         pass
     else:
         labels["rollout.stage"] = {str(value): str(label) for value, label in Stage.choices}
+    try:
+        from assistance.models import FlagKind, Programme
+    except ImportError:
+        pass
+    else:
+        labels["assistance.flags"] = {key: str(label) for key, label in FlagKind.choices}
+        labels["assistance.recipients"] = dict(Programme.objects.values_list("code", "name"))
     return labels

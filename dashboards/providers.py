@@ -114,3 +114,17 @@ def rollout() -> Iterator[Row]:
         yield "rollout.score", village_id, "", float(score)
         yield "rollout.villages", village_id, "", 1.0
         yield "rollout.stage", village_id, str(stage), 1.0
+
+
+@provider("assistance")
+def assistance() -> Iterator[Row]:
+    Flag = _model("assistance.Flag")
+    Membership = _model("assistance.Membership")
+    if Flag is None or Membership is None:
+        return
+    caught = Flag.objects.exclude(status="rejected")
+    yield from _grouped(caught, "assistance.flags", "village_id", "kind", Count("id"))
+    active = Membership.objects.filter(status="active")
+    yield from _grouped(
+        active, "assistance.recipients", "village_id", "programme__code", Count("id")
+    )

@@ -202,3 +202,30 @@ class TestOtherSources:
         district_totals = services.totals(services.Scope("district", village.parent))
         assert district_totals[("queues.served", "")] == 10
         assert Aggregate.objects.filter(metric="queues.served", district__isnull=True).count() == 1
+
+    def test_assistance_recipients_and_flags_per_village(self, resident_in_village, village):
+        from assistance.models import Flag, Membership, Programme
+
+        programme = Programme.objects.get(code="PKH")
+        Membership.objects.create(
+            programme=programme,
+            period="2026",
+            resident=resident_in_village,
+            family=resident_in_village.family,
+            village=village,
+            match_method="nik",
+        )
+        for number, status in enumerate(["open", "confirmed", "rejected"]):
+            Flag.objects.create(
+                key=f"test-{number}",
+                kind="combination",
+                programme=programme,
+                period="2026",
+                village=village,
+                reason="PKH dengan BLT Dana Desa",
+                status=status,
+            )
+        services.refresh()
+        totals = services.totals(services.Scope("village", village))
+        assert totals[("assistance.recipients", "PKH")] == 1
+        assert totals[("assistance.flags", "combination")] == 2  # a rejected flag is no catch
