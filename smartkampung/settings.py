@@ -190,7 +190,12 @@ JOBS_MODE = env_str("JOBS_MODE", "thread")
 # Jobs `manage.py run_jobs` queues by itself: kind -> seconds between runs.
 PERIODIC_JOBS = {
     "dashboards.refresh": env_int("DASHBOARD_REFRESH_SECONDS", 300),
+    "complaints.escalate": env_int("COMPLAINT_ESCALATION_SECONDS", 900),
 }
+
+# Complaints: how long a reporter may reopen a resolved complaint, and the Open311 jurisdiction.
+COMPLAINTS_REOPEN_DAYS = env_int("COMPLAINTS_REOPEN_DAYS", 14)
+COMPLAINTS_OPEN311_JURISDICTION = env_str("COMPLAINTS_OPEN311_JURISDICTION", "banyuwangikab.go.id")
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
