@@ -30,6 +30,13 @@ def dimension_labels() -> dict[str, dict[str, str]]:
     else:
         labels["assistance.flags"] = {key: str(label) for key, label in FlagKind.choices}
         labels["assistance.recipients"] = dict(Programme.objects.values_list("code", "name"))
+    try:
+        from complaints.models import Category, State
+    except ImportError:
+        pass
+    else:
+        labels["complaints.category"] = {key: str(label) for key, label in Category.choices}
+        labels["complaints.status"] = {key: str(label) for key, label in State.choices}
     return labels
 
 
@@ -49,4 +56,11 @@ def _app_labels() -> dict[str, dict[str, str]]:
     else:
         labels["assistance.flags"] = {key: str(label) for key, label in FlagKind.choices}
         labels["assistance.recipients"] = dict(Programme.objects.values_list("code", "name"))
+    try:
+        from complaints.models import Category, State
+    except ImportError:
+        pass
+    else:
+        labels["complaints.category"] = {key: str(label) for key, label in Category.choices}
+        labels["complaints.status"] = {key: str(label) for key, label in State.choices}
     return labels

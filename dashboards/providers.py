@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from django.apps import apps
 from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
 
 from core.workdays import regency_today
 
@@ -128,3 +129,19 @@ def assistance() -> Iterator[Row]:
     yield from _grouped(
         active, "assistance.recipients", "village_id", "programme__code", Count("id")
     )
+
+
+@provider("complaints")
+def complaints() -> Iterator[Row]:
+    Complaint = _model("complaints.Complaint")
+    if Complaint is None:
+        return
+    from complaints.models import OPEN_STATES
+
+    every = Complaint.objects.all()
+    yield from _grouped(every, "complaints.category", "village_id", "category", Count("id"))
+    yield from _grouped(every, "complaints.status", "village_id", "state", Count("id"))
+    still_open = Complaint.objects.filter(state__in=OPEN_STATES)
+    yield from _grouped(still_open, "complaints.open", "village_id", None, Count("id"))
+    overdue = still_open.filter(due_at__lt=timezone.now())
+    yield from _grouped(overdue, "complaints.overdue", "village_id", None, Count("id"))

@@ -165,7 +165,7 @@ def _card_list(totals) -> list[dict]:
             "alert": t(totals, "applications.overdue") > 0,
         },
     ]
-    if ("complaints.open", "") in totals or t(totals, "complaints.status"):
+    if t(totals, "complaints.status"):
         cards.append({"label": _("Pengaduan terbuka"), "value": t(totals, "complaints.open")})
         cards.append(
             {

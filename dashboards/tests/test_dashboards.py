@@ -229,3 +229,32 @@ class TestOtherSources:
         totals = services.totals(services.Scope("village", village))
         assert totals[("assistance.recipients", "PKH")] == 1
         assert totals[("assistance.flags", "combination")] == 2  # a rejected flag is no catch
+
+    def test_complaints_by_category_open_and_overdue(self, village):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from complaints import services as complaint_services
+        from complaints.models import Category, Channel, Complaint
+
+        for category in (Category.INFRASTRUCTURE, Category.INFRASTRUCTURE, Category.HEALTH):
+            complaint_services.submit_complaint(
+                complaint_services.Intake(
+                    category=category,
+                    description="Lampu jalan di dusun mati sejak seminggu.",
+                    village=village,
+                    reporter_name="Warga Pelapor",
+                    reporter_phone="081200000001",
+                ),
+                channel=Channel.WEB,
+                user=None,
+            )
+        Complaint.objects.filter(category=Category.HEALTH).update(
+            due_at=timezone.now() - timedelta(days=1)
+        )
+        services.refresh()
+        totals = services.totals(services.Scope("village", village))
+        assert totals[("complaints.category", Category.INFRASTRUCTURE)] == 2
+        assert totals[("complaints.open", "")] == 3
+        assert totals[("complaints.overdue", "")] == 1
