@@ -135,3 +135,74 @@ def seed(*, seed: int, stdout) -> None:
             due_at=timezone.now() - datetime.timedelta(days=2)
         )
     stdout.write(f"Complaints demo: {len(made)} complaints, {RoutingRule.objects.count()} rules.")
+
+
+BULK_STATE_WEIGHTS = {
+    State.CLOSED: 55,
+    State.RESOLVED: 15,
+    State.IN_PROGRESS: 10,
+    State.ASSIGNED: 8,
+    State.NEW: 7,
+    State.REOPENED: 2,
+    State.REFERRED: 3,
+}
+
+
+def generate_bulk(*, count: int, rng: random.Random, chunk: int = 5000) -> int:
+    """A year of synthetic complaints over the whole register, for the load benchmark.
+
+    Written with ``bulk_create`` (not through the intake, which is tested on its own): a
+    regency-sized table for the lists and dashboards to be measured against.
+    """
+    residents = list(Resident.objects.values_list("pk", "village_id"))
+    if not residents:
+        return 0
+    states = list(BULK_STATE_WEIGHTS)
+    weights = list(BULK_STATE_WEIGHTS.values())
+    categories = [category for category in TEXTS if category != Category.ILLEGAL_LEVY]
+    now = timezone.now()
+    created_at = Complaint._meta.get_field("created_at")
+    created_at.auto_now_add = False  # this process only: the rows carry their own dates
+    codes: set[str] = set()
+    written = 0
+    try:
+        for start in range(0, count, chunk):
+            batch = []
+            for _ in range(min(chunk, count - start)):
+                resident_id, village_id = rng.choice(residents)
+                state = rng.choices(states, weights)[0]
+                category = rng.choice(categories)
+                created = now - datetime.timedelta(seconds=rng.randrange(365 * 86400))
+                code = _bulk_code(rng, codes)
+                batch.append(
+                    Complaint(
+                        tracking_code=code,
+                        category=category,
+                        description=rng.choice(TEXTS[category]),
+                        channel=rng.choice([Channel.WEB, Channel.APP, Channel.CALL_CENTRE]),
+                        state=state,
+                        village_id=village_id,
+                        reporter_resident_id=resident_id,
+                        created_at=created,
+                        due_at=created + datetime.timedelta(days=rng.choice([3, 5, 7])),
+                        resolved_at=created + datetime.timedelta(days=rng.randrange(1, 9))
+                        if state in (State.RESOLVED, State.CLOSED)
+                        else None,
+                    )
+                )
+            with transaction.atomic():
+                Complaint.objects.bulk_create(batch)
+            written += len(batch)
+    finally:
+        created_at.auto_now_add = True
+    return written
+
+
+def _bulk_code(rng: random.Random, taken: set[str]) -> str:
+    alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+    while True:
+        body = "".join(rng.choice(alphabet) for _ in range(8))
+        code = f"AD-{body[:4]}-{body[4:]}"
+        if code not in taken:
+            taken.add(code)
+            return code
