@@ -90,7 +90,8 @@ def write_dose_file(path: Path, *, doses: int, seed: int) -> int:
             if born is None or born > years_before(first, 6):
                 continue
             roll = rng.random()
-            count = 0 if roll < 0.15 else 1 if roll < 0.35 else 2 if roll < 0.85 else 3
+            # About 1.66 doses per eligible resident: 2.5 million for the regency's register.
+            count = 0 if roll < 0.13 else 1 if roll < 0.33 else 2 if roll < 0.83 else 3
             given, product = first, rng.choice(products)
             for dose in range(1, count + 1):
                 if written >= doses:
