@@ -38,6 +38,15 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _test_database(django_db_setup):
+    """Create the test database before the first test, not at the first test marked for it.
+
+    pytest-django runs tests that ask for no database first; one that reaches the database
+    only through a persona fixture requested at run time would otherwise find no tables.
+    """
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: ids reused after a rollback must not hit old keys."""
@@ -280,3 +289,31 @@ def signing_key_dir(tmp_path_factory):
 def _isolated_document_storage(settings, signing_key_dir, tmp_path_factory):
     settings.SIGNING_KEY_DIR = signing_key_dir
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+def pytest_collection_modifyitems(items):
+    """Every transactional test (live server, threads) gives the reference data back.
+
+    Such a test empties every table when it ends; the regions, agencies, catalogue and
+    document types that migrations load would then be missing for the tests after it. With
+    serialized rollback Django restores them, whatever the order the tests run in.
+    """
+    for item in items:
+        names = getattr(item, "fixturenames", None)
+        if names is None or "django_db_serialized_rollback" in names:
+            continue
+        marker = item.get_closest_marker("django_db")
+        transactional = "live_server" in names or "transactional_db" in names
+        if marker is not None and marker.kwargs.get("transaction"):
+            transactional = True
+        if transactional:
+            names.append("django_db_serialized_rollback")
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium for every browser test of the run (Playwright allows one)."""
+    from browser_tests.support import launched_chromium
+
+    with launched_chromium() as browser:
+        yield browser

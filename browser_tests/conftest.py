@@ -13,15 +13,8 @@ import pytest
 from django.conf import settings as django_settings
 
 from accounts.roles import Role
+from browser_tests.support import CHROMIUM, CHROMIUM_ARGS  # noqa: F401
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 PIN = "284751"
 STAFF_PASSWORD = "uji-Sandi-2026!"
 
@@ -45,18 +38,6 @@ def artifacts_dir() -> Path:
     folder = Path(os.environ.get("BROWSER_ARTIFACTS") or default)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from browser_tests.conftest import STAFF_PASSWORD
-from browser_tests.support import CHROMIUM, launched_chromium
+from browser_tests.support import CHROMIUM
 from health.models import IsolationHouse, Vaccination
 
 pytestmark = [
@@ -22,14 +22,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture
-def page(live_server):
-    with launched_chromium() as browser:
-        context = browser.new_context(
-            base_url=live_server.url, viewport={"width": 360, "height": 740}, locale="id-ID"
-        )
-        context.set_default_timeout(15000)
-        yield context.new_page()
-        context.close()
+def page(chromium, live_server):
+    context = chromium.new_context(
+        base_url=live_server.url, viewport={"width": 360, "height": 740}, locale="id-ID"
+    )
+    context.set_default_timeout(15000)
+    yield context.new_page()
+    context.close()
 
 
 def serious_violations(page) -> list[str]:

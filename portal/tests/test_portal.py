@@ -27,7 +27,7 @@ def test_dashboard_lists_my_applications_with_the_next_step(client, application_
 
 
 @pytest.mark.parametrize("persona", ["village_officer", "regent", "kiosk"])
-def test_dashboard_is_for_residents_only(client, request, persona):
+def test_dashboard_is_for_residents_only(client, db, request, persona):
     client.force_login(request.getfixturevalue(persona))
 
     assert client.get(reverse("portal:dashboard")).status_code == 403

@@ -7,7 +7,8 @@ import os
 
 import pytest
 
-from browser_tests.conftest import CHROMIUM, CHROMIUM_ARGS, STAFF_PASSWORD, sign_in
+from browser_tests.conftest import STAFF_PASSWORD, sign_in
+from browser_tests.support import CHROMIUM
 from economy import services as economy
 from planning import services as planning
 from rollout import services as rollout
@@ -23,20 +24,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture
-def page(live_server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        context = browser.new_context(
-            base_url=live_server.url, viewport={"width": 360, "height": 740}, locale="id-ID"
-        )
-        context.set_default_timeout(15000)
-        yield context.new_page()
-        context.close()
-        browser.close()
+def page(chromium, live_server):
+    context = chromium.new_context(
+        base_url=live_server.url, viewport={"width": 360, "height": 740}, locale="id-ID"
+    )
+    context.set_default_timeout(15000)
+    yield context.new_page()
+    context.close()
 
 
 def problems_on(page, url: str) -> list[str]:
