@@ -37,6 +37,12 @@ def dimension_labels() -> dict[str, dict[str, str]]:
     else:
         labels["complaints.category"] = {key: str(label) for key, label in Category.choices}
         labels["complaints.status"] = {key: str(label) for key, label in State.choices}
+    try:
+        from health.models import Dose
+    except ImportError:
+        pass
+    else:
+        labels["vaccination.dose_count"] = {str(key): str(label) for key, label in Dose.choices}
     return labels
 
 
@@ -63,4 +69,10 @@ def _app_labels() -> dict[str, dict[str, str]]:
     else:
         labels["complaints.category"] = {key: str(label) for key, label in Category.choices}
         labels["complaints.status"] = {key: str(label) for key, label in State.choices}
+    try:
+        from health.models import Dose
+    except ImportError:
+        pass
+    else:
+        labels["vaccination.dose_count"] = {str(key): str(label) for key, label in Dose.choices}
     return labels

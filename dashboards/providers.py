@@ -145,3 +145,47 @@ def complaints() -> Iterator[Row]:
     yield from _grouped(still_open, "complaints.open", "village_id", None, Count("id"))
     overdue = still_open.filter(due_at__lt=timezone.now())
     yield from _grouped(overdue, "complaints.overdue", "village_id", None, Count("id"))
+
+
+@provider("health")
+def health() -> Iterator[Row]:
+    Vaccination = _model("health.Vaccination")
+    if Vaccination is None:
+        return
+    from health.coverage import MIN_AGE, years_before
+    from health.models import IsolationHouse, IsolationStay
+    from people.choices import ResidentStatus
+    from people.models import Resident
+
+    today = regency_today()
+    eligible = Resident.objects.filter(
+        status=ResidentStatus.LIVING, birth_date__lte=years_before(today, MIN_AGE)
+    )
+    yield from _grouped(eligible, "vaccination.eligible", "village_id", None, Count("id"))
+    doses = Vaccination.objects.filter(
+        resident__status=ResidentStatus.LIVING,
+        resident__birth_date__lte=years_before(today, MIN_AGE),
+    )
+    for number, metric in (
+        (1, "vaccination.dose1"),
+        (2, "vaccination.dose2"),
+        (3, "vaccination.booster"),
+    ):
+        yield from _grouped(
+            doses.filter(dose=number),
+            metric,
+            "resident__village_id",
+            None,
+            Count("resident_id", distinct=True),
+        )
+    yield from _grouped(
+        Vaccination.objects.all(),
+        "vaccination.dose_count",
+        "resident__village_id",
+        "dose",
+        Count("id"),
+    )
+    houses = IsolationHouse.objects.filter(active=True)
+    yield from _grouped(houses, "isolation.capacity", "village_id", None, Sum("capacity"))
+    staying = IsolationStay.objects.filter(discharged_at__isnull=True, house__active=True)
+    yield from _grouped(staying, "isolation.occupied", "house__village_id", None, Count("id"))

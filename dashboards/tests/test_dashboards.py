@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.timezone import now as timezone_now
 
 from accounts.roles import Role
 from core.workdays import regency_today
@@ -258,3 +259,25 @@ class TestOtherSources:
         assert totals[("complaints.category", Category.INFRASTRUCTURE)] == 2
         assert totals[("complaints.open", "")] == 3
         assert totals[("complaints.overdue", "")] == 1
+
+    def test_vaccination_coverage_and_free_isolation_places(self, make_resident, village):
+        from datetime import date
+
+        from health.models import IsolationHouse, IsolationStay, Vaccination
+
+        adults = [make_resident(village, birth_date=date(1980, 1, 1)) for _ in range(4)]
+        make_resident(village, birth_date=regency_today())  # a newborn is not eligible
+        Vaccination.objects.create(resident=adults[0], dose=1, given_on=date(2021, 8, 1))
+        Vaccination.objects.create(resident=adults[0], dose=2, given_on=date(2021, 9, 1))
+        Vaccination.objects.create(resident=adults[1], dose=1, given_on=date(2021, 8, 2))
+        house = IsolationHouse.objects.create(
+            village=village, name="Rumah isolasi", address="Dusun Krajan", capacity=5
+        )
+        IsolationStay.objects.create(house=house, resident=adults[2])
+        IsolationStay.objects.create(house=house, resident=adults[3], discharged_at=timezone_now())
+        services.refresh()
+        totals = services.totals(services.Scope("village", village))
+        assert totals[("vaccination.eligible", "")] == 4
+        assert totals[("vaccination.dose1", "")] == 2 and totals[("vaccination.dose2", "")] == 1
+        assert totals[("isolation.capacity", "")] == 5
+        assert totals[("isolation.occupied", "")] == 1
