@@ -171,7 +171,8 @@ def run_pending(limit: int | None = None) -> int:
     """Run queued jobs oldest first (what ``manage.py run_jobs`` loops over); returns how many."""
     ran = 0
     while limit is None or ran < limit:
-        close_old_connections()
+        if not connection.in_atomic_block:  # a long-lived worker drops stale connections
+            close_old_connections()
         job_id = (
             Job.objects.filter(status=JobStatus.QUEUED)
             .order_by("created_at", "id")
