@@ -28,7 +28,7 @@ from assistance.forms import (
 from assistance.jobs import upload_path
 from assistance.models import BeneficiaryList, Flag, FlagStatus, Programme
 from core.audit import record
-from core.exports import csv_response, xlsx_response
+from core.exports import csv_response, purpose_required, xlsx_response
 from core.jobs import enqueue
 from core.views import keyset_page
 from people.models import Family, Resident
@@ -326,6 +326,7 @@ def programme_detail(request, code: str):
 
 
 @roles_required(services.REVIEW_ROLES)
+@purpose_required
 def final_list(request, code: str, period: str, fmt: str):
     """The disbursement list of a programme and period, in the user's scope, CSV or .xlsx."""
     programme = get_object_or_404(Programme, code=code)

@@ -13,7 +13,14 @@ def _client_ip(request) -> str | None:
 def record(
     action: str, *, actor=None, target=None, summary: str = "", request=None, **detail
 ) -> AuditEntry:
-    """Write one audit entry. ``detail`` must never hold a full NIK, PIN or token."""
+    """Write one audit entry. ``detail`` must never hold a full NIK, PIN or token.
+
+    When the request carries the stated purpose of an export (``core.exports.purpose_required``),
+    the entry keeps it too.
+    """
+    purpose = getattr(request, "export_purpose", None)
+    if purpose:
+        detail.setdefault("purpose", purpose)
     actor_label = ""
     if actor is not None and getattr(actor, "is_authenticated", False):
         actor_label = actor.get_username()

@@ -9,6 +9,7 @@ negative amount is not mangled. Both responses stream: memory does not grow with
 from __future__ import annotations
 
 import csv
+import functools
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
@@ -83,3 +84,63 @@ def xlsx_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]
     response["Content-Disposition"] = _disposition(filename)
     response["Cache-Control"] = "no-store"
     return response
+
+
+# --------------------------------------------------------------------------- purpose of an export
+
+#: The form field (and query parameter) that says why personal data is being taken out.
+PURPOSE_PARAM = "keperluan"
+PURPOSE_MIN_LENGTH = 5
+PURPOSE_MAX_LENGTH = 200
+
+
+def export_purpose(request) -> str | None:
+    """The purpose the user gave for this export, or None when missing or too short."""
+    source = request.POST if request.method == "POST" else request.GET
+    purpose = " ".join(str(source.get(PURPOSE_PARAM, "")).split())[:PURPOSE_MAX_LENGTH]
+    return purpose if len(purpose) >= PURPOSE_MIN_LENGTH else None
+
+
+def ask_purpose(request):
+    """None when the request states a purpose (then kept as ``request.export_purpose``), else
+    the page asking for one, carrying the export's other parameters along."""
+    from django.shortcuts import render
+
+    purpose = export_purpose(request)
+    if purpose is not None:
+        request.export_purpose = purpose
+        return None
+    source = request.POST if request.method == "POST" else request.GET
+    carried = [
+        (key, value)
+        for key, values in source.lists()
+        if key not in (PURPOSE_PARAM, "csrfmiddlewaretoken")
+        for value in values
+    ]
+    return render(
+        request,
+        "core/export_purpose.html",
+        {
+            "method": "POST" if request.method == "POST" else "GET",
+            "carried": carried,
+            "given": source.get(PURPOSE_PARAM, ""),
+            "param": PURPOSE_PARAM,
+            "min_length": PURPOSE_MIN_LENGTH,
+            "max_length": PURPOSE_MAX_LENGTH,
+        },
+    )
+
+
+def purpose_required(view):
+    """An export of personal data runs only with a stated purpose, which the audit keeps.
+
+    Without one, the user gets a short form asking for it; with one, every audit entry written
+    for the request records it (``core.audit.record``). UU 27/2022 asks that personal data be
+    processed for a stated purpose; the trail says who took which data and why.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        return ask_purpose(request) or view(request, *args, **kwargs)
+
+    return wrapper

@@ -201,6 +201,9 @@ def _scoped_vaccinations(request):
 def export_fhir(request):
     """Doses in scope as a FHIR R4 Bundle of Immunization resources, streamed."""
     doses = _scoped_vaccinations(request)
+    asked = exports.ask_purpose(request)
+    if asked is not None:
+        return asked
     record("health.vaccination.exported", actor=request.user, request=request, format="fhir")
     response = StreamingHttpResponse(
         fhir_bundle_chunks(doses), content_type="application/fhir+json"
@@ -214,6 +217,9 @@ def export_fhir(request):
 def export_csv(request):
     """Doses in scope in the import's CSV columns (a file that imports back unchanged)."""
     doses = _scoped_vaccinations(request)
+    asked = exports.ask_purpose(request)
+    if asked is not None:
+        return asked
     record("health.vaccination.exported", actor=request.user, request=request, format="csv")
     return exports.csv_response("vaksinasi.csv", CSV_HEADERS, export_rows(doses))
 
@@ -230,6 +236,9 @@ def outreach(request, village_id: int):
     residents = coverage.outreach_residents(request.user, village, kind, as_of)
     export = request.GET.get("format")
     if export in ("csv", "xlsx"):
+        asked = exports.ask_purpose(request)
+        if asked is not None:
+            return asked
         record(
             "health.outreach.exported",
             actor=request.user,
@@ -481,6 +490,9 @@ def priority(request):
     """Verified affected residents, most affected first, with what each already receives."""
     residents = services.priority_residents(request.user).select_related("village")
     if request.GET.get("format") == "csv":
+        asked = exports.ask_purpose(request)
+        if asked is not None:
+            return asked
         record("health.priority.exported", actor=request.user, request=request)
         return exports.csv_response(
             "prioritas-pemulihan-ekonomi.csv",

@@ -86,3 +86,21 @@ class IdleSessionMiddleware:
             if last_seen is None or now - last_seen >= self.WRITE_EVERY:
                 request.session[self.KEY] = now
         return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """Pages for a signed-in user carry personal data: no browser or proxy keeps a copy.
+
+    ``Cache-Control: no-store`` (ASVS 8.2.1) on every response to a signed-in request that
+    did not set its own caching; public pages and static files are untouched.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+            response["Cache-Control"] = "no-store, private"
+        return response

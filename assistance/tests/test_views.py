@@ -13,6 +13,8 @@ from assistance.services import add_member, import_list
 from core.models import AuditEntry, Job
 from people.choices import ResidentStatus
 
+PURPOSE = {"keperluan": "Penyaluran bantuan tahap 1"}
+
 pytestmark = pytest.mark.django_db
 
 
@@ -169,9 +171,11 @@ def test_final_list_exports_escape_formulas(
     client.force_login(task_force)
 
     csv_body = b"".join(
-        client.get(reverse("assistance:final_list", args=["PIP", "2026", "csv"])).streaming_content
+        client.get(
+            reverse("assistance:final_list", args=["PIP", "2026", "csv"]), PURPOSE
+        ).streaming_content
     ).decode("utf-8-sig")
-    xlsx = client.get(reverse("assistance:final_list", args=["PIP", "2026", "xlsx"]))
+    xlsx = client.get(reverse("assistance:final_list", args=["PIP", "2026", "xlsx"]), PURPOSE)
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
 
     assert "'=HYPERLINK(1)" in csv_body
@@ -189,7 +193,9 @@ def test_final_list_holds_only_the_officers_village(
     client.force_login(village_officer)
 
     body = b"".join(
-        client.get(reverse("assistance:final_list", args=["PIP", "2026", "csv"])).streaming_content
+        client.get(
+            reverse("assistance:final_list", args=["PIP", "2026", "csv"]), PURPOSE
+        ).streaming_content
     ).decode("utf-8-sig")
 
     assert "SINI" in body and "SANA" not in body

@@ -144,3 +144,39 @@ def test_periodic_jobs_are_queued_once_per_interval(settings):
 def test_health_checks_answer(client):
     assert client.get("/healthz").content == b"ok"
     assert client.get("/readyz").json() == {"database": "ok"}
+
+
+@pytest.mark.django_db
+class TestExportPurpose:
+    URL = "/kesehatan/vaksinasi/ekspor/csv/"
+
+    def test_an_export_without_a_purpose_asks_for_one_and_writes_nothing(
+        self, client, village_officer
+    ):
+        from core.models import AuditEntry
+
+        client.force_login(village_officer)
+        page = client.get(self.URL, {"wilayah": ""})
+        body = page.content.decode()
+        assert page.status_code == 200 and 'name="keperluan"' in body
+        assert 'type="hidden" name="wilayah"' in body  # the other parameters come along
+        assert not AuditEntry.objects.filter(action__endswith=".exported").exists()
+        short = client.get(self.URL, {"keperluan": "abc"})
+        assert "paling sedikit 5 karakter" in short.content.decode()
+
+    def test_the_stated_purpose_is_kept_in_the_audit_entry(self, client, village_officer):
+        from core.models import AuditEntry
+
+        client.force_login(village_officer)
+        response = client.get(self.URL, {"keperluan": "  Rekap   dosis kedua  "})
+        b"".join(response.streaming_content)
+        entry = AuditEntry.objects.get(action="health.vaccination.exported")
+        assert entry.actor == village_officer
+        assert entry.detail["purpose"] == "Rekap dosis kedua"
+
+
+@pytest.mark.django_db
+def test_signed_in_pages_are_not_kept_by_caches(client, village_officer):
+    assert "no-store" not in client.get("/layanan/").get("Cache-Control", "")
+    client.force_login(village_officer)
+    assert client.get("/penduduk/")["Cache-Control"] == "no-store, private"

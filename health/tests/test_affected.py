@@ -200,7 +200,7 @@ def test_the_priority_list_uses_a_constant_number_of_queries(
 
 def test_the_priority_export_streams_csv(client, verified, village_officer):
     client.force_login(village_officer)
-    response = client.get(reverse("health:priority") + "?format=csv")
+    response = client.get(reverse("health:priority") + "?format=csv&keperluan=Pendataan+pemulihan")
     assert response.streaming
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "TERDAMPAK 2" in body and "TERDAMPAK 3" not in body

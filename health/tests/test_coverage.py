@@ -120,10 +120,10 @@ def test_outreach_exports_stream_with_formula_cells_defused(
     make_resident(village, full_name="=HYPERLINK(1)", birth_date=date(1990, 1, 1))
     client.force_login(village_officer)
     url = reverse("health:outreach", args=[village.pk])
-    response = client.get(url + "?kind=never&format=csv")
+    response = client.get(url + "?kind=never&format=csv&keperluan=Kunjungan+vaksinasi")
     assert response.status_code == 200 and response.streaming
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "'=HYPERLINK(1)" in body
-    xlsx = client.get(url + "?kind=never&format=xlsx")
+    xlsx = client.get(url + "?kind=never&format=xlsx&keperluan=Kunjungan+vaksinasi")
     assert xlsx.status_code == 200
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")

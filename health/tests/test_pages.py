@@ -11,6 +11,8 @@ from health.navigation import links
 
 # Personas are fetched by name (request.getfixturevalue): mark every test as using the database,
 # so that pytest-django runs them before the transactional browser test, as it does others.
+PURPOSE = {"keperluan": "Rekap cakupan vaksinasi"}
+
 pytestmark = pytest.mark.django_db
 
 STAFF = ["regent", "district_head", "village_officer"]
@@ -73,10 +75,12 @@ def test_exports_hold_only_doses_in_scope(
     for resident in (resident_in_village, resident_elsewhere):
         Vaccination.objects.create(resident=resident, dose=Dose.FIRST, given_on=date(2021, 7, 1))
     client.force_login(village_officer)
-    response = client.get(reverse("health:export_fhir"))
+    response = client.get(reverse("health:export_fhir"), PURPOSE)
     body = b"".join(response.streaming_content).decode()
     assert resident_in_village.nik in body and resident_elsewhere.nik not in body
-    csv_body = b"".join(client.get(reverse("health:export_csv")).streaming_content).decode()
+    csv_body = b"".join(
+        client.get(reverse("health:export_csv"), PURPOSE).streaming_content
+    ).decode()
     assert resident_in_village.nik in csv_body and resident_elsewhere.nik not in csv_body
 
 
