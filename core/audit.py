@@ -11,13 +11,24 @@ def _client_ip(request) -> str | None:
 
 
 def record(
-    action: str, *, actor=None, target=None, summary: str = "", request=None, **detail
+    action: str,
+    *,
+    actor=None,
+    target=None,
+    summary: str = "",
+    request=None,
+    about=None,
+    **detail,
 ) -> AuditEntry:
     """Write one audit entry. ``detail`` must never hold a full NIK, PIN or token.
 
-    When the request carries the stated purpose of an export (``core.exports.purpose_required``),
-    the entry keeps it too.
+    ``about`` is the resident whose personal data the action showed or changed (a Resident or
+    its id; the target itself when it is a resident): the entry then appears in that resident's
+    access history. When the request carries the stated purpose of an export
+    (``core.exports.purpose_required``), the entry keeps it too.
     """
+    if about is None and target is not None and target._meta.label_lower == "people.resident":
+        about = target
     purpose = getattr(request, "export_purpose", None)
     if purpose:
         detail.setdefault("purpose", purpose)
@@ -35,4 +46,5 @@ def record(
         summary=summary[:255],
         detail=detail,
         ip_address=_client_ip(request),
+        about_resident=getattr(about, "pk", about),
     )

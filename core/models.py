@@ -35,6 +35,9 @@ class AuditEntry(models.Model):
     target_id = models.CharField(_("ID objek"), max_length=40, blank=True)
     summary = models.CharField(_("ringkasan"), max_length=255, blank=True)
     detail = models.JSONField(_("rincian"), default=dict, blank=True)
+    # The resident whose personal data the action showed or changed (an id, not a foreign key:
+    # core depends on no domain app). Residents see these entries as their access history.
+    about_resident = models.BigIntegerField(_("tentang warga"), null=True, blank=True)
     ip_address = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
 
     objects = AuditEntryQuerySet.as_manager()
@@ -45,6 +48,7 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("catatan audit")
         indexes = [
             models.Index(fields=["target_type", "target_id"], name="audit_target"),
+            models.Index(fields=["about_resident", "at"], name="audit_about_resident"),
             # The audit list filtered by actor or by action, newest first.
             models.Index(fields=["actor_label", "at"], name="audit_actor_at"),
             models.Index(fields=["action", "at"], name="audit_action_at"),

@@ -121,6 +121,7 @@ def download(request, pk: int):
         target=document,
         summary=document.number,
         request=request,
+        about=document.subject_id,
     )
     name = _UNSAFE_FILE_CHARS.sub("-", f"{document.document_type.code}-{document.number}")
     return FileResponse(

@@ -464,7 +464,13 @@ def affected_detail(request, pk: int):
             else:
                 messages.success(request, _("Verifikasi disimpan."))
                 return redirect("health:affected_detail", entry.pk)
-    record("health.affected.viewed", actor=request.user, target=entry, request=request)
+    record(
+        "health.affected.viewed",
+        actor=request.user,
+        target=entry,
+        request=request,
+        about=entry.resident_id,
+    )
     context = {
         "entry": entry,
         "masked_nik": mask_nik(entry.resident.nik),

@@ -3,6 +3,7 @@
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -99,11 +100,8 @@ def access_history(request):
     if request.user.role != Role.RESIDENT or not request.user.resident_id:
         raise Http404
     entries = (
-        AuditEntry.objects.filter(
-            target_type="people.resident",
-            target_id=str(request.user.resident_id),
-            action__endswith=".viewed",
-        )
+        AuditEntry.objects.filter(about_resident=request.user.resident_id)
+        .filter(Q(action__endswith=".viewed") | Q(action__endswith=".downloaded"))
         .exclude(actor=request.user)
         .select_related("actor", "actor__region", "actor__agency")
         .order_by("-at", "-id")[:ACCESS_HISTORY_LIMIT]
