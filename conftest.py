@@ -289,6 +289,8 @@ def signing_key_dir(tmp_path_factory):
 def _isolated_document_storage(settings, signing_key_dir, tmp_path_factory):
     settings.SIGNING_KEY_DIR = signing_key_dir
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    # Exports, uploads and reports the code writes under VAR_DIR stay out of the real var/.
+    settings.VAR_DIR = tmp_path_factory.mktemp("var")
 
 
 def pytest_collection_modifyitems(items):

@@ -13,6 +13,7 @@ from ninja.security import django_auth
 from api.errors import ApiError, errors
 from assistance import services
 from assistance.models import Programme
+from core.audit import record
 from people.models import Resident
 from people.nik import InvalidIdentifier, normalise_identifier
 
@@ -86,6 +87,7 @@ def add_member(request, code: str, payload: MemberIn):
 
 @router.get("/receipts/{nik}", response={200: list[ReceiptOut], **errors(401, 404, 422)})
 def receipts(request, nik: str):
-    """Everything the resident with this NIK or their family receives."""
+    """Everything the resident with this NIK or their family receives (an audited look-up)."""
     resident = _resident(request, nik)
+    record("assistance.receipts.viewed", actor=request.user, target=resident, request=request)
     return services.receipts_for([resident.pk])[resident.pk]

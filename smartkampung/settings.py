@@ -123,7 +123,9 @@ AUTHENTICATION_BACKENDS = [
 # Ten wrong PINs or passwords in a row lock the account's sign-in (issue 4).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# A NIK or user name is locked after the limit whatever address the guesses come from (so
+# spreading them over many addresses does not help), and the pair as well.
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False

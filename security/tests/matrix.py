@@ -71,6 +71,7 @@ KINDS = (
     "vaccination",
     "affected",
     "isolation",
+    "export_file",
 )
 
 # --------------------------------------------------------------------------- expected answers
@@ -98,6 +99,7 @@ class Obj:
     agency: str = ""  # code of the agency it is routed (forwarded) to
     taken_by_call_centre: bool = False  # a complaint the call-centre persona took down
     protected: bool = False  # an illegal-levy complaint (never shown to village staff)
+    creator: str = ""  # the persona who made it (export files)
     ids: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -155,6 +157,9 @@ def may_see(persona: str, obj: Obj) -> bool:
         if persona in AGENCY_PERSONAS or persona == "call_centre":
             return False
         return obj.place in region_places(persona)
+    if kind == "export_file":
+        # core.jobs: a job's file goes to the account that asked for it, nobody else.
+        return persona == obj.creator
     raise AssertionError(f"no rule for {kind}")
 
 
@@ -304,7 +309,7 @@ def build_world(world: World) -> World:
     _issue_tokens(world)
     # The programme apps may still change: a part that no longer builds is named in
     # ``world.notes`` and its cases fail with that note, the others still run.
-    for part in (_build_complaints, _build_assistance, _build_health):
+    for part in (_build_complaints, _build_assistance, _build_health, _build_export_files):
         try:
             with transaction.atomic():
                 part(world, dukcapil)
@@ -645,5 +650,29 @@ def _build_health(world: World, dukcapil) -> None:
                 markers={"name": resident.full_name},
                 owned_by_owner=place == "home",
                 ids={"pk": entry.pk},
+            )
+        )
+
+
+# Who asks for the .xlsx exports of each place (the file is theirs alone).
+EXPORT_CREATORS = {"home": "village_officer", "neighbour": "district_head", "other": "regent"}
+
+
+def _build_export_files(world: World, dukcapil) -> None:
+    """Per place: a register export and an application export, run as background jobs."""
+    from core import jobs
+    from people.jobs import EXPORT_KIND as PEOPLE_EXPORT
+    from services.jobs import EXPORT_KIND as SERVICES_EXPORT
+
+    for place, persona in EXPORT_CREATORS.items():
+        user = world.users[persona]
+        people_job = jobs.enqueue(PEOPLE_EXPORT, params={"query": ""}, user=user)
+        services_job = jobs.enqueue(SERVICES_EXPORT, params={"query": ""}, user=user)
+        world.objects.append(
+            Obj(
+                "export_file",
+                place,
+                creator=persona,
+                ids={"people_job": people_job.pk, "services_job": services_job.pk},
             )
         )

@@ -39,6 +39,10 @@ class View:
     api: bool = False
     # Lists and exports that must show NIKs and phone numbers masked (issue 10, item 5).
     masked: bool = False
+    # An API endpoint authenticated by the browser session (``django_auth``), not a token.
+    session: bool = False
+    # An export of personal data: it runs only with a stated purpose (core.exports).
+    export: bool = False
 
     @property
     def channel(self) -> str:
@@ -74,6 +78,7 @@ WEB_VIEWS: list[View] = [
         "nik",
         REGISTER_PERSONAS,
         mode="list",
+        export=True,
     ),
     View("people:my_data", "resident", _static("/data-saya/"), "nik", RESIDENT_PERSONAS, "list"),
     View(
@@ -98,6 +103,7 @@ WEB_VIEWS: list[View] = [
         "no_kk",
         REGISTER_PERSONAS,
         mode="list",
+        export=True,
     ),
     View("people:my_data", "family", _static("/data-saya/"), "no_kk", RESIDENT_PERSONAS, "list"),
     # ---- application
@@ -125,6 +131,7 @@ WEB_VIEWS: list[View] = [
         STAFF_PERSONAS,
         mode="list",
         masked=True,
+        export=True,
     ),
     View(
         "portal:dashboard",
@@ -246,6 +253,7 @@ WEB_VIEWS += [
         "name",
         ASSISTANCE_REVIEW,
         mode="list",
+        export=True,
     ),
     View(
         "assistance:my_receipts",
@@ -280,6 +288,7 @@ WEB_VIEWS += [
         "batch",
         HEALTH_STAFF,
         mode="list",
+        export=True,
     ),
     View(
         "health:export_fhir",
@@ -288,6 +297,7 @@ WEB_VIEWS += [
         "batch",
         HEALTH_STAFF,
         mode="list",
+        export=True,
     ),
     # ---- isolation
     View(
@@ -322,6 +332,25 @@ WEB_VIEWS += [
         lambda o, w: f"/kesehatan/terdampak/{o.ids['pk']}/",
         "name",
         HEALTH_STAFF,
+    ),
+]
+
+WEB_VIEWS += [
+    View(
+        "people:resident_export_file",
+        "export_file",
+        lambda o, w: f"/penduduk/ekspor-xlsx/{o.ids['people_job']}/",
+        "PK\x03\x04",
+        SIGNED_IN,
+        mode="file",
+    ),
+    View(
+        "services:application_export_file",
+        "export_file",
+        lambda o, w: f"/permohonan/ekspor-xlsx/{o.ids['services_job']}/",
+        "PK\x03\x04",
+        SIGNED_IN,
+        mode="file",
     ),
 ]
 
@@ -388,3 +417,16 @@ for _kind in ("complaint", "complaint_levy"):
             True,
         ),
     ]
+
+API_VIEWS.append(
+    View(
+        "api:assistance_receipts",
+        "assistance",
+        lambda o, w: f"/api/v1/assistance/receipts/{o.ids['nik']}",
+        "period",
+        SIGNED_IN,
+        "detail",
+        True,
+        session=True,
+    )
+)
