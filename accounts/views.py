@@ -7,7 +7,9 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import LoginView, LogoutView
+from django.core.cache import cache
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
@@ -80,8 +82,45 @@ def navigation(request) -> dict:
         "nav_links": [
             {"url": url, "label": label, "current": url == current} for url, label in links
         ],
-        "public_links": _public_links(),
+        # Lazy: the footer that shows them is a cached fragment, so most pages never ask.
+        "public_links": SimpleLazyObject(_public_links),
+        **(_account_labels(user) if role is not None else {}),
     }
+
+
+REGION_NAMES_CACHE_SECONDS = 300
+
+
+def _region_name(region_id: int) -> str:
+    """A region's name from the shared cache of all names (public reference data, a few
+    hundred rows) instead of one query per page for the header."""
+    from regions.models import Region
+
+    names = cache.get_or_set(
+        "accounts.region_names",
+        lambda: dict(Region.objects.values_list("id", "name")),
+        REGION_NAMES_CACHE_SECONDS,
+    )
+    if region_id not in names:  # a region added since the names were cached
+        names = dict(Region.objects.values_list("id", "name"))
+        cache.set("accounts.region_names", names, REGION_NAMES_CACHE_SECONDS)
+    return names.get(region_id, "")
+
+
+def _account_labels(user) -> dict:
+    """The header's "signed in as" role and place, without ``get_role_display`` (which
+    translates every role on each call) and without a query for the region."""
+    try:
+        role_label = Role(user.role).label
+    except ValueError:
+        role_label = user.role
+    if user.region_id:
+        place = _region_name(user.region_id)
+    elif user.agency_id:
+        place = str(user.agency)
+    else:
+        place = ""
+    return {"account_role": role_label, "account_place": place}
 
 
 def _public_links() -> list[tuple[str, str]]:

@@ -266,7 +266,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50, help="concurrent users")
     parser.add_argument("--duration", type=int, default=60, help="seconds per phase")
     parser.add_argument("--think", type=float, default=1.0, help="seconds between pages")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn processes")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn processes")
     parser.add_argument("--threads", type=int, default=4, help="threads per process")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--access-log", action="store_true")

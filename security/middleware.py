@@ -1,5 +1,6 @@
 """Session guards: the staff second sign-in step, and signing out idle sessions."""
 
+import functools
 import time
 
 from django.conf import settings
@@ -30,13 +31,14 @@ class StaffSecondFactorMiddleware:
                 return response
         return self.get_response(request)
 
+    @functools.cached_property
+    def _open_paths(self) -> frozenset[str]:
+        return frozenset(
+            reverse(name) for name in ("security:verify", "security:enrol", "accounts:logout")
+        )
+
     def _open(self, path: str) -> bool:
-        open_paths = {
-            reverse("security:verify"),
-            reverse("security:enrol"),
-            reverse("accounts:logout"),
-        }
-        return path in open_paths or path.startswith(_OPEN_PREFIXES)
+        return path in self._open_paths or path.startswith(_OPEN_PREFIXES)
 
     def _hold(self, request):
         if twofactor.passed(request):

@@ -35,6 +35,23 @@ CHANNELS = ("web", "kiosk", "app", "counter")
 TARIFF = "tarif"
 
 
+def version() -> str:
+    """A key that changes whenever a service is added, removed or saved.
+
+    Pages cache their rendering of the catalogue under it (``{% cache %}`` in
+    ``services/catalogue.html``). It is read from the database, not kept in process memory, so
+    every web worker sees a change at once: an edit through ``manage_edit`` or
+    ``load_catalogue`` saves the service, which moves ``updated_at``.
+    """
+    from django.db.models import Count, Max
+
+    from services.models import Service
+
+    figures = Service.objects.aggregate(count=Count("id"), changed=Max("updated_at"))
+    changed = figures["changed"].timestamp() if figures["changed"] else 0
+    return f"{figures['count']}-{changed:.6f}"
+
+
 class CatalogueError(ValueError):
     """A row of the catalogue files that cannot be loaded; the message names the line."""
 

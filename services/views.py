@@ -14,6 +14,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,10 +24,13 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import STAFF_ROLES, VILLAGE_ROLES, Role
 from core import audit, exports, jobs
+from core.exports import purpose_required
 from core.models import Job, JobStatus
 from core.views import keyset_page
+from core.workdays import regency_today
 from services import attachments as files
 from services import formdef, services, workflow
+from services.catalogue import version as catalogue_version
 from services.forms import (
     ActionForm,
     ApplicationFilterForm,
@@ -40,23 +44,40 @@ from services.models import Application, Channel, Service
 from services.workflow import WorkflowError
 
 PAGE_SIZE = 50
+# The cached catalogue table is keyed by the catalogue version; the timeout only bounds how long
+# a change the version does not see (an agency renamed) may show.
+CATALOGUE_CACHE_SECONDS = 300
 
 
 # --------------------------------------------------------------------------- catalogue
 
 
 def catalogue(request):
-    """Every service offered to residents, searchable in Indonesian; open to everyone."""
+    """Every service offered to residents, searchable in Indonesian; open to everyone.
+
+    The full list (no search) is the same for everyone: its table is rendered once per
+    language and catalogue version (:func:`services.catalogue.version`) and cached; the
+    services are only read when that cache misses. Search results are never cached.
+    """
     form = SearchForm(request.GET or None)
     found = Service.objects.offered_to_residents().select_related("agency")
     query = ""
     if form.is_valid():
         query = form.cleaned_data["q"]
-        found = found.search(query)
+    if query:
+        services, version = list(found.search(query)), ""
+    else:
+        services, version = found, catalogue_version()
     return render(
         request,
         "services/catalogue.html",
-        {"form": form, "services": list(found), "query": query},
+        {
+            "form": form,
+            "services": services,
+            "query": query,
+            "cache_version": version,
+            "cache_seconds": CATALOGUE_CACHE_SECONDS,
+        },
     )
 
 
@@ -140,6 +161,8 @@ def filtered_applications(user, params):
     Returns (queryset, queue key or "", ordering, filter form).
     """
     applications = Application.objects.visible_to(user)
+    if _is_resident(user):
+        applications = applications.filter(_family_condition(user))
     queue = params.get("antrian", "")
     if params.get("terlambat") == "1":
         queue = "overdue"  # the older link of the list
@@ -157,6 +180,23 @@ def filtered_applications(user, params):
     return applications, queue, ordering, form
 
 
+def _family_condition(user) -> Q:
+    """For a resident: applications made by or about someone of their family, by id.
+
+    It selects nothing that ``visible_to`` does not (it is added to it, never instead of it),
+    but names the people explicitly, so that the database reads the few rows through the
+    applicant and subject indexes instead of testing every application of the regency
+    against the family subqueries of ``visible_to``.
+    """
+    from people.models import Resident
+
+    family_id = user.resident.family_id
+    people = {user.resident_id}
+    if family_id is not None:
+        people.update(Resident.objects.filter(family_id=family_id).values_list("pk", flat=True))
+    return Q(applicant_id__in=people) | Q(subject_id__in=people)
+
+
 @login_required
 def application_list(request):
     """Residents: their own and their family's applications. Staff: those in their scope, by
@@ -165,10 +205,11 @@ def application_list(request):
     applications, queue, ordering, form = _filtered_applications(request)
     page = keyset_page(
         request,
-        applications.select_related("service", "subject", "village"),
+        applications.select_related("service", "subject", "village").only(*LIST_FIELDS),
         ordering=ordering,
         size=PAGE_SIZE,
     )
+    _with_row_fields(page.items)
     is_resident = _is_resident(user)
     counts = {} if is_resident else workflow.queue_counts(user)
     return render(
@@ -187,6 +228,38 @@ def application_list(request):
             "may_bulk_verify": queue == "verify" and user.role in VILLAGE_ROLES,
         },
     )
+
+
+# What a row of the list shows: not the answers, the service's form or the whole person
+# (JSON and dozens of columns per row that the list never shows).
+LIST_FIELDS = (
+    "tracking_code",
+    "state",
+    "due_date",
+    "created_at",
+    "state_changed_at",
+    "service__name",
+    "service__name_en",
+    "subject__full_name",
+    "village__name",
+)
+
+
+def _with_row_fields(applications) -> None:
+    """What each row of the list shows, worked out once here rather than per cell in the
+    template: ``get_state_display`` translates every choice on each call, and a page has 50
+    rows."""
+    states = {value: str(label) for value, label in Application._meta.get_field("state").choices}
+    # One reverse() for the page; each row's link differs only by its tracking code.
+    detail_url = reverse("services:application_detail", args=["-"]).removesuffix("-/")
+    today = regency_today()
+    for application in applications:
+        application.detail_url = f"{detail_url}{application.tracking_code}/"
+        application.state_label = states.get(application.state, application.state)
+        application.service_name = application.service.display_name
+        application.overdue = bool(
+            application.due_date and application.is_pending and application.due_date < today
+        )
 
 
 def _without_cursor(params) -> str:
@@ -242,6 +315,7 @@ def export_rows(applications):
 
 
 @login_required
+@purpose_required
 def application_export(request):
     """The list as it is filtered, as a streamed CSV: thousands of rows without a timeout."""
     user = request.user
@@ -264,6 +338,7 @@ def application_export(request):
 
 @login_required
 @require_POST
+@purpose_required
 def application_export_xlsx(request):
     """Queue the .xlsx export of the current list; its page shows progress and the link."""
     from services.jobs import EXPORT_KIND
@@ -353,6 +428,17 @@ def application_detail(request, tracking_code: str):
     editable = is_applicant and application.state in services.EDITABLE_STATES
     attachments = list(application.attachments.all())
     is_officer = user.role in STAFF_ROLES
+    if not is_applicant:
+        # An officer opening someone's application sees their personal data: the resident
+        # finds it in their access history.
+        audit.record(
+            "services.application.viewed",
+            actor=user,
+            target=application,
+            summary=application.tracking_code,
+            request=request,
+            about=application.subject_id,
+        )
     return render(
         request,
         "services/application_detail.html",
@@ -510,6 +596,15 @@ def attachment_download(request, tracking_code: str, pk: int):
         handle = path.open("rb")
     except (OSError, ValueError) as error:
         raise Http404 from error
+    if not workflow.is_applicant(request.user, application):
+        audit.record(
+            "services.attachment.downloaded",
+            actor=request.user,
+            target=application,
+            summary=f"{application.tracking_code} {attachment.requirement}"[:255],
+            request=request,
+            about=application.subject_id,
+        )
     response = FileResponse(
         handle,
         content_type=attachment.content_type,

@@ -490,6 +490,10 @@ def queue_counts(user, today=None) -> dict[str, int]:
     conditions = _queue_conditions(user, today or regency_today())
     if not conditions:
         return {}
-    return Application.objects.visible_to(user).aggregate(
-        **{key: Count("id", filter=condition) for key, condition in conditions.items()}
+    # Only waiting and returned applications are in any queue: filter on them first, so the
+    # count reads a few thousand rows of the office's scope instead of a year of its work.
+    return (
+        Application.objects.visible_to(user)
+        .filter(state__in=(*PENDING_STATES, State.RETURNED))
+        .aggregate(**{key: Count("id", filter=condition) for key, condition in conditions.items()})
     )

@@ -120,6 +120,7 @@ if REPLICA_ALIASES:
 
 # Nothing relies on Django's cache for correctness (sessions, sign-in lockouts, jobs and queue
 # numbers are in the database); with Redis every worker shares what is cached.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 if env_str("REDIS_URL"):
     CACHES = {
         "default": {
@@ -127,7 +128,10 @@ if env_str("REDIS_URL"):
             "LOCATION": env_str("REDIS_URL"),
         }
     }
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    # With a cache every worker shares, sessions are read from it (written through to the
+    # database); never with the per-process default, where a sign-out would not reach the
+    # other workers.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Background jobs: "worker" runs them in `manage.py run_jobs` processes that claim queued jobs
 # from the database, so a web worker restart never loses one.

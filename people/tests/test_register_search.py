@@ -18,6 +18,7 @@ from people.models import Resident
 
 LIST_URL = reverse("people:resident_list")
 EXPORT_URL = reverse("people:resident_export")
+PURPOSE = {"keperluan": "Pendataan posyandu"}
 
 
 def listed_names(response) -> list[str]:
@@ -245,8 +246,8 @@ def test_the_export_streams_the_searched_residents_in_the_import_format(
     make_resident(village, full_name="=CMD|' /C calc'!A0")
     client.force_login(village_officer)
 
-    response = client.get(EXPORT_URL, {"no_kk": family.no_kk})
-    everyone = _rows(client.get(EXPORT_URL))
+    response = client.get(EXPORT_URL, {"no_kk": family.no_kk, **PURPOSE})
+    everyone = _rows(client.get(EXPORT_URL, PURPOSE))
 
     rows = _rows(response)
     assert response.streaming
@@ -271,7 +272,7 @@ def test_roles_without_the_register_cannot_export(client, request, persona, resi
 def test_an_invalid_search_exports_nobody(client, village_officer, resident_in_village):
     client.force_login(village_officer)
 
-    rows = _rows(client.get(EXPORT_URL, {"q": "A" * 5000}))
+    rows = _rows(client.get(EXPORT_URL, {"q": "A" * 5000, **PURPOSE}))
 
     assert len(rows) == 1
 
@@ -301,7 +302,7 @@ def test_the_xlsx_export_runs_as_a_job_and_only_its_creator_downloads_it(
     make_resident(village, full_name="BUKAN DICARI")
     client.force_login(village_officer)
 
-    response = client.post(reverse("people:resident_export_xlsx"), {"query": "q=warga"})
+    response = client.post(reverse("people:resident_export_xlsx"), {"query": "q=warga", **PURPOSE})
 
     job = Job.objects.get()
     assert response.status_code == 302
@@ -328,7 +329,9 @@ def test_the_xlsx_export_keeps_the_scope_whatever_the_query_says(
     settings.VAR_DIR = tmp_path
     client.force_login(other_village_officer)
 
-    client.post(reverse("people:resident_export_xlsx"), {"query": f"village={village.code}"})
+    client.post(
+        reverse("people:resident_export_xlsx"), {"query": f"village={village.code}", **PURPOSE}
+    )
 
     job = Job.objects.get()
     sheet = load_workbook(io.BytesIO(b"".join(client.get(job.result["url"]).streaming_content)))

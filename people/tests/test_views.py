@@ -565,3 +565,16 @@ def test_resident_lands_on_my_data_but_staff_may_not_open_it(client, village_off
     client.force_login(village_officer)
 
     assert client.get(reverse("people:my_data")).status_code == 403
+
+
+def test_a_resident_without_a_family_card_sees_only_themself(
+    client, make_user, make_resident, village
+):
+    alone = make_resident(village, full_name="SENDIRI SAJA")
+    make_resident(village, full_name="TANPA KK LAIN")
+    client.force_login(make_user(Role.RESIDENT, resident=alone))
+
+    body = text_of(client.get(reverse("people:my_data")))
+
+    assert "SENDIRI SAJA" in body
+    assert "TANPA KK LAIN" not in body

@@ -321,15 +321,8 @@ _NO_PURPOSE = (
     "stored (issue 10, item 5)"
 )
 # Exports still handed out without a stated purpose (remove an entry once it asks for one).
-EXPORTS_WITHOUT_PURPOSE = dict.fromkeys(
-    (
-        "people:resident_export",
-        "people:resident_export_xlsx",
-        "services:application_export",
-        "services:application_export_xlsx",
-    ),
-    _NO_PURPOSE,
-)
+# None left: every personal-data export asks for its purpose (core.exports.purpose_required).
+EXPORTS_WITHOUT_PURPOSE: dict[str, str] = {}
 
 
 def _export(client, world, method, url, persona, data=None):
@@ -466,26 +459,10 @@ OPENED_BY_STAFF = [
         id="document_download",
     ),
     pytest.param(
-        "services:application_detail",
-        "application",
-        "village_officer",
-        id="application_detail",
-        marks=pytest.mark.xfail(
-            strict=True, reason="LEAK: services/views.py application_detail is not audited"
-        ),
+        "services:application_detail", "application", "village_officer", id="application_detail"
     ),
     pytest.param(
-        "services:attachment_download",
-        "application",
-        "village_officer",
-        id="attachment_download",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason=(
-                "LEAK: services/views.py attachment_download hands out the resident's "
-                "uploaded papers (KTP, KK scans: full NIKs) without an audit entry"
-            ),
-        ),
+        "services:attachment_download", "application", "village_officer", id="attachment_download"
     ),
 ]
 

@@ -18,6 +18,7 @@ from services.models import Application, ApplicationNote, Attachment, State
 from services.tests.conftest import ANSWERS
 
 LIST_URL = reverse("services:application_list")
+PURPOSE = {"keperluan": "Rekap layanan bulanan"}
 
 
 def listed_codes(response) -> list[str]:
@@ -362,7 +363,7 @@ def test_the_export_streams_the_filtered_queue_as_safe_csv(
     make_many(submitted(village_letter), 29)
     client.force_login(village_officer)
 
-    response = client.get(reverse("services:application_export"), {"antrian": "verify"})
+    response = client.get(reverse("services:application_export"), {"antrian": "verify", **PURPOSE})
 
     assert response.status_code == 200
     assert response.streaming
@@ -380,9 +381,9 @@ def test_the_export_holds_only_the_scope(
     submitted(village_letter)
 
     client.force_login(other_village_officer)
-    other = client.get(reverse("services:application_export"))
+    other = client.get(reverse("services:application_export"), PURPOSE)
     client.force_login(applicant_user)
-    resident = client.get(reverse("services:application_export"))
+    resident = client.get(reverse("services:application_export"), PURPOSE)
 
     assert len(b"".join(other.streaming_content).decode("utf-8-sig").splitlines()) == 1
     assert resident.status_code == 403
@@ -474,7 +475,9 @@ def test_the_xlsx_export_runs_as_a_job_for_its_creator_only(
     make_many(submitted(village_letter), 11)
     client.force_login(village_officer)
 
-    response = client.post(reverse("services:application_export_xlsx"), {"query": "antrian=verify"})
+    response = client.post(
+        reverse("services:application_export_xlsx"), {"query": "antrian=verify", **PURPOSE}
+    )
 
     job = Job.objects.get()
     assert response["Location"] == reverse("jobs:job_detail", args=[job.pk])
@@ -489,6 +492,6 @@ def test_the_xlsx_export_runs_as_a_job_for_its_creator_only(
 def test_a_resident_cannot_queue_an_export(client, applicant_user):
     client.force_login(applicant_user)
 
-    response = client.post(reverse("services:application_export_xlsx"), {"query": ""})
+    response = client.post(reverse("services:application_export_xlsx"), {"query": "", **PURPOSE})
 
     assert response.status_code == 403

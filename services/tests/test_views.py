@@ -3,9 +3,11 @@
 import pytest
 from django.urls import reverse
 
+from accounts.roles import Role
 from documents.models import IssuedDocument
 from services import services
 from services.models import Application, Service, State
+from services.tests.conftest import ANSWERS
 
 
 def test_the_catalogue_is_public_and_searchable(client, db):
@@ -13,6 +15,41 @@ def test_the_catalogue_is_public_and_searchable(client, db):
 
     assert response.status_code == 200
     page = response.content.decode()
+    assert "KTP elektronik" in page
+    assert "Surat Keterangan Usaha" not in page
+
+
+def test_the_cached_catalogue_shows_an_edit_at_once(client, village_letter):
+    """The catalogue table is cached per catalogue version: saving a service changes it."""
+    first = client.get(reverse("services:catalogue")).content.decode()
+    assert village_letter.name in first
+
+    village_letter.name = "Surat Keterangan Uji Cache"
+    village_letter.save()
+    second = client.get(reverse("services:catalogue")).content.decode()
+
+    assert "Surat Keterangan Uji Cache" in second
+    village_letter.delete()
+    third = client.get(reverse("services:catalogue")).content.decode()
+    assert "Surat Keterangan Uji Cache" not in third
+
+
+def test_the_cached_catalogue_is_kept_per_language(client, db):
+    indonesian = client.get(reverse("services:catalogue")).content.decode()
+    client.cookies["django_language"] = "en"
+
+    english = client.get(reverse("services:catalogue")).content.decode()
+
+    assert "hari kerja" in indonesian
+    assert "working days" in english
+    assert "hari kerja" not in english
+
+
+def test_a_catalogue_search_is_not_served_from_the_cached_full_list(client, db):
+    client.get(reverse("services:catalogue"))  # fills the cache of the full list
+
+    page = client.get(reverse("services:catalogue"), {"q": "ktp"}).content.decode()
+
     assert "KTP elektronik" in page
     assert "Surat Keterangan Usaha" not in page
 
@@ -174,6 +211,25 @@ def test_the_residents_list_shows_the_familys_applications(
 
     assert own.tracking_code in page
     assert for_child.tracking_code in page
+
+
+def test_the_residents_list_leaves_out_other_families(
+    client, draft, applicant_user, village_letter, make_family, make_resident, make_user, village
+):
+    ours = draft(village_letter)
+    neighbour = make_resident(village, family=make_family(village), full_name="TETANGGA")
+    theirs = services.start_application(
+        service=village_letter,
+        user=make_user(Role.RESIDENT, resident=neighbour),
+        subject=neighbour,
+        form_data=ANSWERS[village_letter.code],
+    )
+    client.force_login(applicant_user)
+
+    page = client.get(reverse("services:application_list")).content.decode()
+
+    assert ours.tracking_code in page
+    assert theirs.tracking_code not in page
 
 
 def test_the_list_query_count_does_not_grow_with_the_rows(
