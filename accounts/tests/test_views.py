@@ -23,8 +23,11 @@ def resident_with_pin(make_user, resident_in_village):
     return make_user(Role.RESIDENT, resident=resident_in_village, password=PIN)
 
 
-def sign_in(client, username, password, **extra):
-    return client.post(LOGIN_URL, {"username": username, "password": password, **extra})
+def sign_in(client, username, password, *, environ=None, **extra):
+    """Post the sign-in form (``extra``: more form fields; ``environ``: e.g. REMOTE_ADDR)."""
+    return client.post(
+        LOGIN_URL, {"username": username, "password": password, **extra}, **(environ or {})
+    )
 
 
 def signed_in_user_id(client):
@@ -311,3 +314,16 @@ def test_pages_show_the_navigation_with_the_current_page_marked(client, regent, 
 
     assert f'<a href="{reverse("people:resident_list")}" aria-current="page">' in body
     assert f'<a href="{reverse("core:audit_list")}">' in body
+
+
+def test_guesses_spread_over_many_addresses_still_lock_the_nik(
+    client, resident_with_pin, resident_in_village
+):
+    for n in range(10):
+        address = {"REMOTE_ADDR": f"127.0.0.{10 + n}"}
+        sign_in(client, resident_in_village.nik, f"9753{n:02d}", environ=address)
+
+    locked = sign_in(client, resident_in_village.nik, PIN, environ={"REMOTE_ADDR": "127.0.0.99"})
+
+    assert locked.status_code == 429
+    assert signed_in_user_id(client) is None
