@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from core.audit import record
 from core.views import keyset_page
 from economy import forms, services
-from economy.exports import export_response, requested_format
+from economy.exports import personal_export_response, requested_format
 from economy.models import (
     AssistanceItem,
     Business,
@@ -66,8 +66,8 @@ def business_list(request):
     fmt = requested_format(request)
     if fmt:
         record("economy.business.exported", actor=request.user, request=request, format=fmt)
-        return export_response(
-            fmt, "umkm", services.BUSINESS_HEADERS, services.business_rows(businesses)
+        return personal_export_response(
+            request, fmt, "umkm", services.BUSINESS_HEADERS, services.business_rows(businesses)
         )
     page = keyset_page(request, businesses, ordering=("name", "id"), size=PAGE_SIZE)
     return render(
@@ -197,8 +197,8 @@ def training_list(request):
             (t.pk, t.title, t.get_programme_display(), t.village.name, t.capacity)
             for t in trainings.order_by("-id").iterator()
         )
-        return export_response(
-            fmt, "pelatihan", ("id", "judul", "program", "desa", "kapasitas"), rows
+        return personal_export_response(
+            request, fmt, "pelatihan", ("id", "judul", "program", "desa", "kapasitas"), rows
         )
     page = keyset_page(request, trainings, ordering=("-id",), size=PAGE_SIZE)
     return render(
@@ -227,8 +227,12 @@ def training_detail(request, pk: int):
             for s in sessions
             for e in enrolments
         )
-        return export_response(
-            fmt, f"kehadiran-pelatihan-{training.pk}", ("tanggal", "materi", "usaha", "hadir"), rows
+        return personal_export_response(
+            request,
+            fmt,
+            f"kehadiran-pelatihan-{training.pk}",
+            ("tanggal", "materi", "usaha", "hadir"),
+            rows,
         )
     if request.method == "POST":
         if not may_write:
@@ -293,7 +297,9 @@ def grocery_list(request):
             (r.pk, r.name, r.held_on, r.village.name)
             for r in rounds.order_by("-held_on", "-id").iterator()
         )
-        return export_response(fmt, "kegiatan-sembako", ("id", "kegiatan", "tanggal", "desa"), rows)
+        return personal_export_response(
+            request, fmt, "kegiatan-sembako", ("id", "kegiatan", "tanggal", "desa"), rows
+        )
     page = keyset_page(request, rounds, ordering=("-held_on", "-id"), size=PAGE_SIZE)
     return render(
         request,
@@ -324,7 +330,8 @@ def grocery_detail(request, pk: int):
             )
             for d in round_.distributions.select_related("resident", "family").iterator()
         )
-        return export_response(
+        return personal_export_response(
+            request,
             fmt,
             f"pembagian-sembako-{round_.pk}",
             ("penerima", "NIK", "no_kk", "paket", "isi"),
@@ -335,8 +342,12 @@ def grocery_detail(request, pk: int):
             (p.shop.name, p.buyer, p.packages, p.amount)
             for p in round_.purchases.select_related("shop").iterator()
         )
-        return export_response(
-            fmt, f"belanja-sembako-{round_.pk}", ("warung", "pembeli", "paket", "nilai"), rows
+        return personal_export_response(
+            request,
+            fmt,
+            f"belanja-sembako-{round_.pk}",
+            ("warung", "pembeli", "paket", "nilai"),
+            rows,
         )
     may_write = services.may_write(request.user) and request.user.region_id == round_.village_id
     shops = _businesses(request.user).filter(village_id=round_.village_id, is_warung=True)
@@ -399,15 +410,16 @@ def grocery_report(request):
             (h["family__no_kk"] or "", h["village__name"], h["packages"], h["receipts"])
             for h in households
         )
-        return export_response(
-            fmt, "sembako-per-kk", ("no_kk", "desa", "paket", "penerimaan"), rows
+        return personal_export_response(
+            request, fmt, "sembako-per-kk", ("no_kk", "desa", "paket", "penerimaan"), rows
         )
     if fmt:
         rows = (
             (s["shop__name"], s["shop__village__name"], s["total"], s["packages"], s["purchases"])
             for s in shops
         )
-        return export_response(
+        return personal_export_response(
+            request,
             fmt,
             "sembako-per-warung",
             ("warung", "desa", "nilai_belanja", "paket", "transaksi"),

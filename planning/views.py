@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import DISTRICT_ROLES, VILLAGE_ROLES, Role
 from core.audit import record
 from core.views import keyset_page
-from economy.exports import export_response, requested_format
+from economy.exports import personal_export_response, requested_format
 from planning import forms, services
 from planning.models import MeetingLevel, ProposalPhoto, Status
 
@@ -68,8 +68,8 @@ def proposal_list(request):
     fmt = requested_format(request)
     if fmt:
         record("planning.proposal.exported", actor=request.user, request=request, format=fmt)
-        return export_response(
-            fmt, "musrenbang", services.EXPORT_HEADERS, services.export_rows(proposals)
+        return personal_export_response(
+            request, fmt, "musrenbang", services.EXPORT_HEADERS, services.export_rows(proposals)
         )
     page = keyset_page(request, proposals, ordering=("-id",), size=PAGE_SIZE)
     return render(
@@ -346,7 +346,8 @@ def meeting_list(request):
             (m.pk, m.year, m.get_level_display(), m.region.name, m.hamlet, m.held_on, m.minutes)
             for m in meetings.order_by("-held_on", "-id").iterator()
         )
-        return export_response(
+        return personal_export_response(
+            request,
             fmt,
             "rapat-musrenbang",
             ("id", "tahun", "tingkat", "wilayah", "dusun", "tanggal", "notulen"),

@@ -132,11 +132,15 @@ def test_export_csv_and_xlsx_escape_formulas(client, village_officer, resident_i
         size="micro",
     )
     client.force_login(village_officer)
-    response = client.get(reverse("economy:business_list"), {"format": "csv"})
+    response = client.get(
+        reverse("economy:business_list"), {"keperluan": "Pendataan program", "format": "csv"}
+    )
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][1] == "nama_usaha" and rows[1][1].startswith("'=")
-    response = client.get(reverse("economy:business_list"), {"format": "xlsx"})
+    response = client.get(
+        reverse("economy:business_list"), {"keperluan": "Pendataan program", "format": "xlsx"}
+    )
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert sheet.cell(row=2, column=2).value.startswith("'=")
 
@@ -161,7 +165,8 @@ def test_grocery_report_and_exports(
     assert "Warung Bu Sri" in page and mask_nik(resident_in_village.family.no_kk) in page
     assert resident_in_village.family.no_kk not in page  # the page masks it; the export keeps it
     response = client.get(
-        reverse("economy:grocery_report"), {"format": "csv", "tabel": "rumah-tangga"}
+        reverse("economy:grocery_report"),
+        {"keperluan": "Pendataan program", "format": "csv", "tabel": "rumah-tangga"},
     )
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert resident_in_village.family.no_kk in text
@@ -249,16 +254,34 @@ def test_every_list_exports(client, warung, grocery_round, village_officer, resi
     ]
     for url, extra in urls:
         for fmt in ("csv", "xlsx"):
-            response = client.get(url, {"format": fmt, **extra})
+            response = client.get(url, {"format": fmt, "keperluan": "Pendataan program", **extra})
             assert response.status_code == 200, url
             body = b"".join(response.streaming_content)
             if fmt == "csv":
                 assert len(body.decode("utf-8-sig").strip().splitlines()) >= 2, url
-    response = client.get(reverse("economy:training_detail", args=[training.pk]), {"format": "csv"})
+    response = client.get(
+        reverse("economy:training_detail", args=[training.pk]),
+        {"keperluan": "Pendataan program", "format": "csv"},
+    )
     assert "'-x" in b"".join(response.streaming_content).decode("utf-8-sig")
     response = client.get(
         reverse("economy:grocery_detail", args=[grocery_round.pk]),
-        {"format": "csv", "tabel": "pembagian"},
+        {"keperluan": "Pendataan program", "format": "csv", "tabel": "pembagian"},
     )
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert resident_in_village.nik not in text and "SUPARMAN" in text
+
+
+def test_a_list_with_personal_data_exports_only_with_a_purpose(client, warung, village_officer):
+    from core.models import AuditEntry
+
+    client.force_login(village_officer)
+    asked = client.get(reverse("economy:business_list"), {"format": "csv"})
+    assert asked.status_code == 200 and 'name="keperluan"' in asked.content.decode()
+    assert not AuditEntry.objects.filter(action="economy.list.exported").exists()
+    response = client.get(
+        reverse("economy:business_list"), {"format": "csv", "keperluan": "Pendataan UMKM"}
+    )
+    b"".join(response.streaming_content)
+    entry = AuditEntry.objects.get(action="economy.list.exported")
+    assert entry.actor == village_officer and entry.detail["purpose"] == "Pendataan UMKM"

@@ -176,10 +176,10 @@ def test_list_query_count_and_export(
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(url)
     assert response.context["page"].has_next
-    response = client.get(url, {"format": "csv"})
+    response = client.get(url, {"keperluan": "Pendataan program", "format": "csv"})
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert len(rows) == 64 and rows[1][2].startswith("'=")
-    response = client.get(url, {"format": "xlsx"})
+    response = client.get(url, {"keperluan": "Pendataan program", "format": "xlsx"})
     assert response["Content-Type"].startswith("application/vnd.openxml")
 
 
@@ -218,7 +218,7 @@ def test_meeting_list_query_count(client, village_officer, meeting, django_asser
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(url)
     assert response.context["page"].has_next
-    response = client.get(url, {"format": "csv"})
+    response = client.get(url, {"keperluan": "Pendataan program", "format": "csv"})
     assert b"Notulen" in b"".join(response.streaming_content)
 
 
