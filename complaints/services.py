@@ -1032,7 +1032,9 @@ def issue_open311_key(name: str) -> tuple[Open311Key, str]:
     """A new Open311 API key: the record (hash only) and the key itself, shown once."""
     import secrets
 
-    raw = secrets.token_urlsafe(32)
+    # Hex, not URL-safe base64: a key (and its prefix, typed to revoke it) never starts with
+    # "-", which a command line would take for an option.
+    raw = secrets.token_hex(32)
     key = Open311Key.objects.create(
         name=name[:100], prefix=raw[:8], key_hash=hashlib.sha256(raw.encode()).hexdigest()
     )
