@@ -241,10 +241,9 @@ def finish_activation(activation: ActivationRequest, *, secret: str, request=Non
 def prune_requests(*, now: datetime | None = None) -> int:
     """Delete activation requests older than a day (past every limit and lock window).
 
-    Returns how many were deleted.
+    Returns how many were deleted. The job runner does it daily (``portal.prune_activations``
+    in ``PERIODIC_JOBS``).
     """
-    # TODO: schedule this daily once core.jobs has periodic jobs; until then run it from cron
-    # with `manage.py shell -c "from portal.activation import prune_requests; prune_requests()"`.
     now = now or timezone.now()
     keep_from = now - max(timedelta(days=1), cooloff(), code_lifetime())
     deleted, _detail = ActivationRequest.objects.filter(created_at__lt=keep_from).delete()

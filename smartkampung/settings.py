@@ -194,6 +194,7 @@ JOBS_MODE = env_str("JOBS_MODE", "thread")
 PERIODIC_JOBS = {
     "dashboards.refresh": env_int("DASHBOARD_REFRESH_SECONDS", 300),
     "complaints.escalate": env_int("COMPLAINT_ESCALATION_SECONDS", 900),
+    "portal.prune_activations": 24 * 60 * 60,
 }
 
 # Complaints: how long a reporter may reopen a resolved complaint, and the Open311 jurisdiction.

@@ -259,3 +259,29 @@ def test_old_activation_requests_are_pruned(registered, outbox):
 
     assert activation.prune_requests() == 1
     assert list(ActivationRequest.objects.values_list("pk", flat=True)) == [fresh.pk]
+
+
+def test_old_requests_are_pruned_by_the_daily_job(db, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from core import jobs
+    from portal.models import ActivationRequest
+
+    settings.PERIODIC_JOBS = {"portal.prune_activations": 24 * 60 * 60}
+    expires = timezone.now() + timedelta(minutes=10)
+    old = ActivationRequest.objects.create(
+        nik_digest="a" * 64, code_digest="c" * 64, ip_address="127.0.0.1", expires_at=expires
+    )
+    ActivationRequest.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - timedelta(days=3)
+    )
+    fresh = ActivationRequest.objects.create(
+        nik_digest="b" * 64, code_digest="d" * 64, ip_address="127.0.0.1", expires_at=expires
+    )
+
+    job = jobs.enqueue("portal.prune_activations")
+
+    assert job.status == "done" and job.result["summary"].startswith("1 ")
+    assert list(ActivationRequest.objects.values_list("pk", flat=True)) == [fresh.pk]
