@@ -315,7 +315,24 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="session")
 def chromium():
     """One headless Chromium for every browser test of the run (Playwright allows one)."""
+    import os
+
     from browser_tests.support import launched_chromium
+
+    # Playwright's sync API runs an event loop in this thread; the tests' ORM calls stay
+    # synchronous.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
     with launched_chromium() as browser:
         yield browser
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    """A page of a phone-sized (360 px) browser context on the live server, in Indonesian."""
+    context = chromium.new_context(
+        base_url=live_server.url, viewport={"width": 360, "height": 740}, locale="id-ID"
+    )
+    context.set_default_timeout(15000)
+    yield context.new_page()
+    context.close()

@@ -45,3 +45,21 @@ def launched_chromium() -> Iterator:
             yield browser
         finally:
             browser.close()
+
+
+def serious_violations(page) -> list[str]:
+    """axe-core's serious and critical findings on the page, as ``url: rule`` lines."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{page.url}: {violation['id']}"
+        for violation in results.response["violations"]
+        if violation.get("impact") in ("serious", "critical")
+    ]
+
+
+def no_sideways_scroll(page) -> bool:
+    return page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )

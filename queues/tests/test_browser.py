@@ -3,13 +3,11 @@ axe-core finds no serious problem on the queue pages at 360 px."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from playwright.sync_api import expect
 
 from browser_tests.conftest import STAFF_PASSWORD
-from browser_tests.support import CHROMIUM
+from browser_tests.support import CHROMIUM, no_sideways_scroll, serious_violations
 from queues import services
 from queues.models import TicketChannel
 
@@ -18,36 +16,6 @@ pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing"),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls here stay synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture
-def page(chromium, live_server):
-    context = chromium.new_context(
-        base_url=live_server.url, viewport={"width": 360, "height": 740}, locale="id-ID"
-    )
-    context.set_default_timeout(15000)
-    yield context.new_page()
-    context.close()
-
-
-def serious_violations(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{page.url}: {violation['id']}"
-        for violation in results.response["violations"]
-        if violation.get("impact") in ("serious", "critical")
-    ]
-
-
-def no_sideways_scroll(page) -> bool:
-    return page.evaluate(
-        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
-    )
 
 
 def test_the_board_shows_a_call_without_reloading(

@@ -3,12 +3,10 @@ serious or critical problem and nothing scrolls sideways."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from browser_tests.conftest import STAFF_PASSWORD, sign_in
-from browser_tests.support import CHROMIUM
+from browser_tests.support import CHROMIUM, no_sideways_scroll, serious_violations
 from economy import services as economy
 from planning import services as planning
 from rollout import services as rollout
@@ -20,31 +18,11 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture
-def page(chromium, live_server):
-    context = chromium.new_context(
-        base_url=live_server.url, viewport={"width": 360, "height": 740}, locale="id-ID"
-    )
-    context.set_default_timeout(15000)
-    yield context.new_page()
-    context.close()
-
 
 def problems_on(page, url: str) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
     page.goto(url)
-    found = [
-        f"{url}: {violation['id']}"
-        for violation in Axe().run(page).response["violations"]
-        if violation.get("impact") in ("serious", "critical")
-    ]
-    if not page.evaluate(
-        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
-    ):
+    found = serious_violations(page)
+    if not no_sideways_scroll(page):
         found.append(f"{url}: scrolls sideways")
     return found
 
