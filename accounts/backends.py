@@ -1,7 +1,11 @@
 """Sign-in for residents: NIK plus PIN or password.
 
-Staff sign in with their username through Django's ModelBackend. A NIK alone never signs
-anyone in: the PIN or password is always checked, and failures are counted by django-axes.
+Staff sign in with their username (``UsernameBackend``). A NIK alone never signs anyone in:
+the PIN or password is always checked, and failures are counted by django-axes.
+
+Both load the signed-in user of each request in one query, together with what every page
+asks of it: the resident record (the header shows the name) and the staff authenticator (the
+second-step check), instead of three queries per request.
 """
 
 from django.contrib.auth.backends import ModelBackend
@@ -11,7 +15,18 @@ from accounts.roles import Role
 from people.nik import InvalidIdentifier, normalise_identifier
 
 
-class NikPinBackend(ModelBackend):
+class UsernameBackend(ModelBackend):
+    """Django's username and password check; the user of each request comes with its relations."""
+
+    def get_user(self, user_id):
+        try:
+            user = User._default_manager.select_related("resident", "totp").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
+
+class NikPinBackend(UsernameBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if not username or not password:
             return None

@@ -118,7 +118,7 @@ AUTHENTICATION_BACKENDS = [
     # Counts failures and locks out repeated guessing before any password is checked.
     "axes.backends.AxesStandaloneBackend",
     "accounts.backends.NikPinBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.UsernameBackend",
 ]
 # Ten wrong PINs or passwords in a row lock the account's sign-in (issue 4).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10)
