@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import AGENCY_ROLES, DISTRICT_ROLES, VILLAGE_ROLES, Role
 from core.workdays import regency_today
 from documents.models import IssuerLevel
+from regions.models import village_ids_in
 from services.formdef import validate_form_definition
 from services.search import build_search_text
 
@@ -271,7 +272,7 @@ class ApplicationQuerySet(models.QuerySet):
         if role in VILLAGE_ROLES and user.region_id:
             return self.filter(village_id=user.region_id)
         if role in DISTRICT_ROLES and user.region_id:
-            return self.filter(village__parent_id=user.region_id)
+            return self.filter(village_id__in=village_ids_in(user.region_id))
         if role in AGENCY_ROLES and user.agency_id:
             return self.filter(agency_id=user.agency_id, forwarded_at__isnull=False)
         return self.none()
