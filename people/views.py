@@ -184,7 +184,7 @@ def resident_list(request):
     page = keyset_page(
         request,
         residents.select_related("village").only(*LIST_FIELDS),
-        ordering=("full_name", "id"),
+        ordering=form.ordering,
         size=PAGE_SIZE,
     )
     _with_list_fields(page.items, timezone.localdate())

@@ -171,7 +171,7 @@ def _plan(queryset) -> str:
 @pytest.mark.parametrize(
     ("data", "index"),
     [
-        ({"q": "supa"}, "resident_name_prefix"),
+        ({"q": "supa"}, "resident_name_order"),
         ({"q": "3510011506"}, "nik"),
         ({"no_kk": "3510010101"}, "no_kk"),
     ],
@@ -183,6 +183,41 @@ def test_searches_are_served_by_an_index(db, regent, resident_in_village, data, 
     plan = _plan(form.filter(Resident.objects.visible_to(regent)))
 
     assert index in plan
+
+
+@pytest.mark.parametrize("text", ["siti", "SITI", "muh.", "Sa'a"])
+def test_a_name_page_comes_in_index_order_without_sorting_every_match(
+    db, regent, village, make_resident, text
+):
+    """A common start ("SITI": tens of thousands in a regency) reads one page of the ordered
+    name index; a sort would read every match first."""
+    for name in ["SITI A", "MUH. ALI", "SA'ADAH"]:
+        make_resident(village, full_name=name)
+    form = ResidentSearchForm({"q": text}, user=regent)
+    assert form.is_valid()
+
+    plan = _plan(form.filter(Resident.objects.visible_to(regent)).order_by(*form.ordering)[:51])
+
+    assert "resident_name_order" in plan
+    assert "TEMP B-TREE" not in plan  # SQLite's sort step
+    assert "Sort" not in plan  # PostgreSQL's
+
+
+def test_name_matches_are_exact_and_in_capital_letter_order(
+    db, client, regent, village, make_resident
+):
+    for name in ["siti b", "SITI A", "SITIRA", "SIT-IRA", "SITJ", "SITH", "Siti c", "MUH. ALI"]:
+        make_resident(village, full_name=name)
+    client.force_login(regent)
+
+    assert listed_names(client.get(LIST_URL, {"q": "siti"})) == [
+        "SITI A",
+        "siti b",
+        "Siti c",
+        "SITIRA",
+    ]
+    assert listed_names(client.get(LIST_URL, {"q": "muh."})) == ["MUH. ALI"]
+    assert listed_names(client.get(LIST_URL, {"q": "sit-"})) == ["SIT-IRA"]
 
 
 def _query_count(client, params) -> int:
