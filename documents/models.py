@@ -297,7 +297,11 @@ class IssuedDocument(models.Model):
                 name="issued_document_signed_or_external",
             ),
         ]
-        indexes = [models.Index(fields=["office_code", "issued_at"], name="issued_office_time")]
+        indexes = [
+            models.Index(fields=["office_code", "issued_at"], name="issued_office_time"),
+            # Verification of an uploaded PDF looks its digest up (portal.services).
+            models.Index(fields=["sha256"], name="issued_sha256"),
+        ]
 
     def __str__(self) -> str:
         return self.number

@@ -182,7 +182,6 @@ def token_from_code(text: str) -> str | None:
 def document_for_pdf(data: bytes) -> IssuedDocument | None:
     """The issued document that is byte for byte this PDF, or None."""
     digest = hashlib.sha256(data).hexdigest()
-    # TODO: IssuedDocument.sha256 has no index; ask the documents owner to add one.
     return (
         IssuedDocument.objects.filter(sha256=digest, is_external=False)
         .exclude(verification_token__isnull=True)

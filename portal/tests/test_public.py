@@ -138,3 +138,27 @@ def test_public_pages_link_the_complaint_form_when_it_exists(client, db):
         pytest.skip("the complaints app has no complaint form yet")
 
     assert f'href="{complaint_url}"' in client.get(reverse("home")).content.decode()
+
+
+def test_looking_a_pdf_up_by_its_digest_uses_an_index(db):
+    """Every issued letter of a regency, and an upload compared with each: the digest lookup
+    must be an index search, not a scan."""
+    from django.db import connection
+
+    from documents.models import IssuedDocument
+
+    query = (
+        IssuedDocument.objects.filter(sha256="0" * 64, is_external=False)
+        .exclude(verification_token__isnull=True)
+        .order_by()
+    )
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql, params)
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = " ".join(str(row) for row in cursor.fetchall())
+
+    assert "issued_sha256" in plan
