@@ -16,6 +16,9 @@ it (``core:job_detail``). How jobs run is ``settings.JOBS_MODE``:
   it once the queuing transaction commits;
 - ``"worker"``: nothing starts it here; ``manage.py run_jobs`` (one or more processes, on any
   machine sharing the database) claims queued jobs oldest first;
+- ``"celery"``: once the queuing transaction commits, the job's id is sent to Celery
+  (``core.tasks.run_job``); a ``celery -A smartkampung worker`` runs it, and ``celery beat``
+  queues the periodic jobs (``core.tasks.schedule_periodic``). Celery is imported only then;
 - ``"inline"`` (tests): the job runs before ``enqueue`` returns.
 
 A handler raises ``JobError`` with a message for the user when the input is wrong; any other
@@ -92,7 +95,28 @@ def enqueue(kind: str, *, params: dict | None = None, user=None, label: str = ""
         job.refresh_from_db()
     elif current == "thread":
         transaction.on_commit(lambda: _start_thread(job.pk))
+    elif current == "celery":
+        send_to_celery(job.pk)
     return job
+
+
+def send_to_celery(job_id: int) -> None:
+    """Send a queued job to the Celery workers once the current transaction commits.
+
+    The message carries the id only, and never leaves before the row is visible to a worker.
+    """
+    transaction.on_commit(lambda: _send_to_celery(job_id))
+
+
+def _send_to_celery(job_id: int) -> None:
+    from core.tasks import run_job as run_job_task  # imports Celery: only in this mode
+
+    try:
+        run_job_task.delay(job_id)
+    except Exception:
+        # The row is committed and stays queued: `manage.py run_jobs --once` runs it later.
+        # Failing the request that queued it would not undo the commit.
+        logger.exception("Job %s is queued but could not be sent to the Celery broker", job_id)
 
 
 def _start_thread(job_id: int) -> None:

@@ -188,7 +188,8 @@ API_KIOSK_TOKEN_HOURS = env_int("API_KIOSK_TOKEN_HOURS", 12)
 API_KIOSK_RESIDENT_MINUTES = env_int("API_KIOSK_RESIDENT_MINUTES", 15)
 
 # How background jobs run: "thread" (in the web process, one machine), "worker"
-# (`manage.py run_jobs` processes) or "inline" (tests). See core/jobs.py.
+# (`manage.py run_jobs` processes), "celery" (Celery workers; the production profile sets the
+# broker, docs/deployment.md) or "inline" (tests). See core/jobs.py.
 JOBS_MODE = env_str("JOBS_MODE", "thread")
 # Jobs `manage.py run_jobs` queues by itself: kind -> seconds between runs.
 PERIODIC_JOBS = {

@@ -139,10 +139,37 @@ JOBS_MODE = env_str("JOBS_MODE", "worker")
 if JOBS_MODE not in {"worker", "thread", "celery"}:
     raise ImproperlyConfigured(f"JOBS_MODE must be worker, thread or celery, not {JOBS_MODE!r}")
 if JOBS_MODE == "celery":
+    # `celery -A smartkampung worker` runs the jobs and `celery -A smartkampung beat` (exactly
+    # one) queues the periodic ones; see smartkampung/celery.py and core/tasks.py.
     CELERY_BROKER_URL = _required("CELERY_BROKER_URL")
+    # A message is acknowledged after its job, and a worker holds one at a time, so a worker
+    # lost before it claimed the job leaves the message to another. A second delivery is
+    # harmless: core.jobs claims the row, and a job no longer queued is not run again.
     CELERY_TASK_ACKS_LATE = True
+    CELERY_TASK_REJECT_ON_WORKER_LOST = True
     CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+    # The job row holds progress and result: no result backend, nothing for beat to expire.
+    CELERY_TASK_IGNORE_RESULT = True
+    CELERY_RESULT_EXPIRES = None
+    CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+    # Redis hands an unacknowledged message to another worker after this long; longer than
+    # any job, although a second delivery would only find the job running and stop.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 6 * 60 * 60)
+    }
+    # The worker logs through LOGGING, like the web workers.
+    CELERY_WORKER_HIJACK_ROOT_LOGGER = False
     CELERY_TIMEZONE = "Asia/Jakarta"
+    # Beat sends one tick at a time; each queues the due PERIODIC_JOBS and sends them. A tick
+    # not started within its interval is dropped rather than piled up.
+    _periodic_tick = env_int("CELERY_PERIODIC_SECONDS", 30)
+    CELERY_BEAT_SCHEDULE = {
+        "core.schedule_periodic": {
+            "task": "core.schedule_periodic",
+            "schedule": float(_periodic_tick),
+            "options": {"expires": _periodic_tick},
+        }
+    }
 
 # Files: the local folder under SMARTKAMPUNG_VAR_DIR by default (one machine, or a shared
 # mount); S3-compatible object storage when several machines write documents.
