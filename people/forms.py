@@ -1,8 +1,10 @@
 """Forms of the population register pages."""
 
+import functools
 import re
 
 from django import forms
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.functions import Collate, Upper
@@ -24,6 +26,25 @@ def villages_in_scope(user) -> QuerySet:
     condition = region_filter(user, "")
     villages = Region.objects.villages()
     return villages.none() if condition is None else villages.filter(condition)
+
+
+SCOPE_VILLAGES_CACHE_SECONDS = 300
+
+
+def _scope_villages(user) -> list[tuple[int, str, str, str]]:
+    """(code, id, name, district name) of the villages in the user's scope, by code; from the
+    cache for five minutes (reference data: the same list for everyone with this scope)."""
+    key = f"people.scope_villages.{getattr(user, 'role', '')}.{getattr(user, 'region_id', '')}"
+    villages = cache.get(key)
+    if villages is None:
+        villages = [
+            (code, pk, name, district or "")
+            for code, pk, name, district in villages_in_scope(user)
+            .order_by("code")
+            .values_list("code", "pk", "name", "parent__name")
+        ]
+        cache.set(key, villages, SCOPE_VILLAGES_CACHE_SECONDS)
+    return villages
 
 
 def _nik_digits(text: str) -> str | None:
@@ -82,20 +103,22 @@ class ResidentSearchForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        villages = list(villages_in_scope(user).select_related("parent").order_by("code"))
-        self._village_ids = {village.code: village.pk for village in villages}
+        villages = _scope_villages(user)
+        self._village_ids = {code: pk for code, pk, _name, _district in villages}
         if len(villages) <= 1:
             # One village (or none): nothing to choose between.
             del self.fields["village"]
             return
-        self.fields["village"].choices = self._village_choices(villages)
+        # A callable: the regent's 217 choices are built only when a village is chosen or the
+        # field is drawn (its drawing is a cached fragment, see people/_search_fields.html).
+        self.fields["village"].choices = functools.partial(self._village_choices, villages)
 
     @staticmethod
-    def _village_choices(villages: list[Region]) -> list:
+    def _village_choices(villages: list[tuple]) -> list:
         """Villages grouped by district, since some village names occur in two districts."""
         groups: dict[str, list[tuple[str, str]]] = {}
-        for village in villages:
-            groups.setdefault(village.parent.name, []).append((village.code, village.name))
+        for code, _pk, name, district in villages:
+            groups.setdefault(district, []).append((code, name))
         choices: list = [("", _("Semua desa/kelurahan"))]
         if len(groups) == 1:
             choices.extend(next(iter(groups.values())))

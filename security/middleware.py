@@ -43,7 +43,7 @@ class StaffSecondFactorMiddleware:
     def _hold(self, request):
         if twofactor.passed(request):
             return None
-        if twofactor.confirmed_device(request.user) is not None:
+        if twofactor.confirmed_device(request.user, of_request=True) is not None:
             target = "security:verify"
         elif twofactor.required(request.user):
             target = "security:enrol"

@@ -32,12 +32,16 @@ def is_staff(user) -> bool:
     return bool(user and user.is_authenticated and getattr(user, "role", None) in STAFF_ROLES)
 
 
-def confirmed_device(user) -> StaffTOTP | None:
+def confirmed_device(user, *, of_request: bool = False) -> StaffTOTP | None:
+    """The user's confirmed authenticator, or None.
+
+    ``of_request``: ``user`` is the request's user, just loaded with its authenticator in the
+    same query (accounts.backends), so that copy is current and no second query is needed on
+    every page. Any other user object may hold an older copy: it is read again.
+    """
     if not is_staff(user):
         return None
-    if user.__class__.totp.is_cached(user):  # __class__: request.user is a lazy proxy
-        # The request's user, loaded with its authenticator in the same query
-        # (accounts.backends): no second query on every page.
+    if of_request and user.__class__.totp.is_cached(user):  # __class__: a lazy proxy
         device = getattr(user, "totp", None)
         return device if device is not None and device.confirmed_at is not None else None
     return StaffTOTP.objects.filter(user=user, confirmed_at__isnull=False).first()

@@ -46,7 +46,7 @@ def test_dashboard_pages_run_the_same_queries_whatever_the_rows(
     client.force_login(resident_with_pin)
     application_in_state("draft")
     client.get(reverse("portal:dashboard"))  # warm the session and the site caches
-    with django_assert_num_queries(4) as small:
+    with django_assert_num_queries(3) as small:
         client.get(reverse("portal:dashboard"))
     for _row in range(portal.PAGE_SIZE + 3):
         application_in_state("draft")
