@@ -5,7 +5,10 @@ environment says what to run:
 
 - ``LOAD_SESSIONS``: the JSON file of signed-in users and their pages (bench/load_data.py);
 - ``LOAD_MODE``: ``trivial`` (everyone asks ``/healthz``) or ``mix`` (every role its pages);
-- ``LOAD_THINK``: seconds each user waits between two pages (0 for throughput).
+- ``LOAD_THINK``: seconds each user waits, on average, between two pages (0 for throughput).
+  The wait is drawn between half and one and a half times that: with one fixed wait, users
+  that started together keep asking together, in waves of all of them at once each second,
+  which no crowd of residents and officers does.
 
 Each simulated user takes one session of its role and opens that session's pages at random;
 the statistics are grouped by page label, not by URL.
@@ -15,10 +18,11 @@ import json
 import os
 import random
 
-from locust import FastHttpUser, constant, task
+from locust import FastHttpUser, between, constant, task
 
 MODE = os.environ.get("LOAD_MODE", "mix")
 THINK = float(os.environ.get("LOAD_THINK", "1"))
+WAIT = between(THINK / 2, THINK * 3 / 2) if THINK > 0 else constant(0)
 with open(os.environ["LOAD_SESSIONS"], encoding="utf-8") as handle:
     SESSIONS = json.load(handle)
 # How the crowd divides: mostly residents on phones and kiosks, then village officers.
@@ -34,7 +38,7 @@ WEIGHTS = {
 class _RoleUser(FastHttpUser):
     abstract = True
     role = ""
-    wait_time = constant(THINK)
+    wait_time = WAIT
 
     def on_start(self):
         entry = random.choice(SESSIONS[self.role])
@@ -56,7 +60,7 @@ class _RoleUser(FastHttpUser):
 if MODE == "trivial":
 
     class TrivialUser(FastHttpUser):
-        wait_time = constant(THINK)
+        wait_time = WAIT
 
         @task
         def alive(self):
