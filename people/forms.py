@@ -60,7 +60,7 @@ class ResidentSearchForm(forms.Form):
     Every search is a prefix search on an indexed column: NIK and No. KK by a range on their
     unique index, names by ``istartswith`` on the case-insensitive name index (migration
     ``people.0002``). Only when no name starts with the text does it look for a later word of
-    the name, which scans the scope (see the TODO in :meth:`filter`).
+    the name: a trigram index on PostgreSQL (``people.0004``), a scan of the scope on SQLite.
 
     Name matches are listed in ``ordering`` (``name_key``: the name in capitals), which the
     ordered name indexes of ``people.0003`` serve, so that a common start such as "SITI" (tens
@@ -189,7 +189,8 @@ class ResidentSearchForm(forms.Form):
             self.ordering = ("name_key", "id")
             return by_start
         # Nobody's name starts so: look for a later word of the name (NI LUH PUTU by "putu").
-        # TODO: this fallback scans the scope; a name-token table (or pg_trgm) would index it.
+        # PostgreSQL finds it through the trigram index of people.0004.
+        # TODO: on SQLite this scans the scope; an FTS5 trigram table would index it there too.
         return residents.filter(full_name__icontains=f" {text}")
 
 

@@ -220,6 +220,22 @@ def test_name_matches_are_exact_and_in_capital_letter_order(
     assert listed_names(client.get(LIST_URL, {"q": "sit-"})) == ["SIT-IRA"]
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the trigram index exists on PostgreSQL only"
+)
+def test_a_later_word_of_a_name_is_found_through_the_trigram_index(
+    db, regent, village, make_resident
+):
+    make_resident(village, full_name="NI LUH PUTU SARI")
+    form = ResidentSearchForm({"q": "putu"}, user=regent)
+    assert form.is_valid()
+
+    residents = form.filter(Resident.objects.visible_to(regent))
+
+    assert [resident.full_name for resident in residents] == ["NI LUH PUTU SARI"]
+    assert "resident_name_words" in _plan(residents)
+
+
 def _query_count(client, params) -> int:
     """Queries of one page view, once the session's first-request writes are done."""
     client.get(LIST_URL, params)
