@@ -1,19 +1,23 @@
 """Background jobs of the assistance app (see core.jobs)."""
 
+import logging
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assistance.models import Programme
 from assistance.services import import_list
 from core.jobs import JobError, register
+from core.models import Job, JobStatus
 from people.importing.errors import ImportFileError
 
+logger = logging.getLogger(__name__)
+
 UPLOAD_FOLDER = "assistance-uploads"
-# TODO: files of dry runs that are never imported stay in the upload folder; a periodic
-# clean-up (e.g. older than 30 days) needs the scheduled-jobs hook core.jobs does not have yet.
 
 
 def upload_path(name: str) -> Path:
@@ -83,3 +87,40 @@ def import_list_job(job, progress):
         "list": beneficiary_list.pk,
         **counts,
     }
+
+
+def prune_uploads(*, now: datetime | None = None) -> int:
+    """Delete uploaded lists older than ``ASSISTANCE_UPLOAD_KEEP_DAYS`` (14 by default).
+
+    A dry run keeps its file so that the officer can import it for real afterwards; a file
+    nobody imported within the limit goes (the commit page then asks for a new upload). A file
+    that a queued or running job still names is kept whatever its age. Returns how many were
+    deleted. The job runner does it daily (``assistance.prune_uploads`` in ``PERIODIC_JOBS``).
+    """
+    folder = Path(settings.VAR_DIR) / UPLOAD_FOLDER
+    if not folder.is_dir():
+        return 0
+    days = getattr(settings, "ASSISTANCE_UPLOAD_KEEP_DAYS", 14)
+    older_than = ((now or timezone.now()) - timedelta(days=days)).timestamp()
+    in_use = {
+        params.get("file")
+        for params in Job.objects.filter(
+            kind="assistance.import_list", status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
+        ).values_list("params", flat=True)
+    }
+    deleted = 0
+    for path in folder.iterdir():
+        if path.is_file() and path.name not in in_use and path.stat().st_mtime < older_than:
+            path.unlink(missing_ok=True)
+            deleted += 1
+    if deleted:
+        logger.info("Deleted %s uploaded lists older than %s days", deleted, days)
+    return deleted
+
+
+@register("assistance.prune_uploads")
+def prune_uploads_job(job, progress):
+    """Delete old uploaded lists (daily, PERIODIC_JOBS)."""
+    deleted = prune_uploads()
+    progress(1, 1)
+    return {"summary": f"{deleted} uploaded lists deleted."}

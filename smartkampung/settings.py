@@ -198,7 +198,10 @@ PERIODIC_JOBS = {
     "dashboards.refresh": env_int("DASHBOARD_REFRESH_SECONDS", 300),
     "complaints.escalate": env_int("COMPLAINT_ESCALATION_SECONDS", 900),
     "portal.prune_activations": 24 * 60 * 60,
+    "assistance.prune_uploads": 24 * 60 * 60,
 }
+# Uploaded assistance lists (kept after a dry run for the real import) are deleted after this.
+ASSISTANCE_UPLOAD_KEEP_DAYS = env_int("ASSISTANCE_UPLOAD_KEEP_DAYS", 14)
 
 # Complaints: how long a reporter may reopen a resolved complaint, and the Open311 jurisdiction.
 COMPLAINTS_REOPEN_DAYS = env_int("COMPLAINTS_REOPEN_DAYS", 14)
