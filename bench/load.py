@@ -8,10 +8,11 @@
    then the dashboard figures. It signs in sample users of each role (sessions in the database)
    and writes, for each, the pages it will open.
 2. Starts gunicorn (``--workers`` processes x ``--threads`` threads) on a free loopback port.
-3. Runs locust, headless, from a second process, three times for ``--duration`` seconds each:
-   a trivial view (``/healthz``) and the page mix with no think time (throughput, and their
-   ratio), then the page mix at ``--users`` concurrent users with ``--think`` seconds between
-   pages (median and 95th-percentile latency per page, errors).
+3. Runs locust, headless, from a second process, four times for ``--duration`` seconds each:
+   a trivial view (``/healthz``), the same with a signed-in session (the floor of every
+   signed-in page) and the page mix, with no think time (throughput, and the ratios to the
+   first), then the page mix at ``--users`` concurrent users waiting ``--think`` seconds on
+   average between pages (median and 95th-percentile latency per page, errors).
 
 The last line is ``RESULT ...``: mix and trivial requests/s and their ratio, the worst page's
 95th percentile, the error count, and the seeding figures. Aims (issue 9): no errors, every
@@ -96,6 +97,9 @@ def _locust(host: str, env: dict[str, str], *, users: int, seconds: int, prefix:
         "--host", host, "-u", str(users), "-r", str(max(1, users // 2)),
         "-t", f"{seconds}s", "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
         "--exit-code-on-error", "0", "--skip-log-setup",
+        # Steady state only: the first second or two, while users are still being started and
+        # all send their first request at once, is not counted.
+        "--reset-stats",
     ]  # fmt: skip
     completed = subprocess.run(
         command, env={**os.environ, **env}, cwd=REPO, capture_output=True, text=True, check=False
@@ -199,6 +203,10 @@ def run_benchmark(args: argparse.Namespace) -> None:
                 host, {**base_env, "LOAD_MODE": "trivial", "LOAD_THINK": "0"},
                 users=args.users, seconds=seconds, prefix=work / "trivial",
             )  # fmt: skip
+            signed_in = _locust(
+                host, {**base_env, "LOAD_MODE": "signed_in", "LOAD_THINK": "0"},
+                users=args.users, seconds=seconds, prefix=work / "signed_in",
+            )  # fmt: skip
             saturated = _locust(
                 host, {**base_env, "LOAD_MODE": "mix", "LOAD_THINK": "0"},
                 users=args.users, seconds=seconds, prefix=work / "saturated",
@@ -209,17 +217,19 @@ def run_benchmark(args: argparse.Namespace) -> None:
             )  # fmt: skip
 
         _print_pages("Trivial view, no think time", trivial)
+        _print_pages("Trivial view signed in, no think time", signed_in)
         _print_pages("Page mix, no think time (throughput)", saturated)
         _print_pages(f"Page mix, {args.users} users, {args.think:g} s think time", paced)
 
         rps_trivial = trivial["pages"]["Aggregated"]["rps"]
         rps_mix = saturated["pages"]["Aggregated"]["rps"]
         ratio = rps_mix / rps_trivial if rps_trivial else 0.0
+        rps_signed_in = signed_in["pages"]["Aggregated"]["rps"]
         pages = {k: v for k, v in paced["pages"].items() if k != "Aggregated"}
         worst = max(pages.items(), key=lambda item: item[1]["p95_ms"])
         errors = sum(
             page["failures"]
-            for measured in (trivial, saturated, paced)
+            for measured in (trivial, signed_in, saturated, paced)
             for name, page in measured["pages"].items()
             if name != "Aggregated"
         )
@@ -236,6 +246,9 @@ def run_benchmark(args: argparse.Namespace) -> None:
             "mix_rps": rps_mix,
             "trivial_rps": rps_trivial,
             "ratio": ratio,
+            # The floor of every signed-in page: session and user read from the database.
+            "signed_in_rps": rps_signed_in,
+            "signed_in_ratio": rps_signed_in / rps_trivial if rps_trivial else 0.0,
             "paced_rps": paced["pages"]["Aggregated"]["rps"],
             "worst_p95_ms": worst[1]["p95_ms"],
             "paced_median_ms": paced["pages"]["Aggregated"]["median_ms"],

@@ -4,7 +4,8 @@ Started by bench/load.py (``python -m locust -f bench/load_locust.py ...``), nev
 environment says what to run:
 
 - ``LOAD_SESSIONS``: the JSON file of signed-in users and their pages (bench/load_data.py);
-- ``LOAD_MODE``: ``trivial`` (everyone asks ``/healthz``) or ``mix`` (every role its pages);
+- ``LOAD_MODE``: ``trivial`` (everyone asks ``/healthz``), ``signed_in`` (the same with a
+  signed-in session cookie) or ``mix`` (every role its pages);
 - ``LOAD_THINK``: seconds each user waits, on average, between two pages (0 for throughput).
   The wait is drawn between half and one and a half times that: with one fixed wait, users
   that started together keep asking together, in waves of all of them at once each second,
@@ -57,7 +58,24 @@ class _RoleUser(FastHttpUser):
                 response.failure("sent to the sign-in page")
 
 
-if MODE == "trivial":
+if MODE == "signed_in":
+
+    class SignedInTrivialUser(FastHttpUser):
+        """``/healthz`` with a signed-in session: what reading the session and the user from
+        the database costs every signed-in page before it does anything."""
+
+        wait_time = WAIT
+
+        def on_start(self):
+            role = random.choice([role for role in WEIGHTS if role != "anonymous"])
+            entry = random.choice(SESSIONS[role])
+            self.headers = {"Cookie": f"sessionid={entry['cookie']}"}
+
+        @task
+        def alive(self):
+            self.client.get("/healthz", name="signed in: /healthz", headers=self.headers)
+
+elif MODE == "trivial":
 
     class TrivialUser(FastHttpUser):
         wait_time = WAIT
