@@ -72,6 +72,15 @@ def _default_language(settings):
 
 
 @pytest.fixture
+def shared_database(tmp_path):
+    """The test database where threads meet it as deployed (see core.testing); for races."""
+    from core.testing import database_for_threads
+
+    with database_for_threads(tmp_path):
+        yield
+
+
+@pytest.fixture
 def village(db):
     return Region.objects.get(code=VILLAGE_CODE)
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from fhir.resources.R4B.immunization import Immunization
@@ -562,7 +562,39 @@ def _process_chunk(
     *,
     final: bool,
 ) -> list[DoseRow]:
-    """Check and write one chunk; returns rows whose previous dose may come later in the file."""
+    """Check and write one chunk; returns rows whose previous dose may come later in the file.
+
+    The doses already stored are read and the new ones written in one transaction, one chunk
+    of one import at a time (``_lock_dose_imports``): two imports of overlapping files at the
+    same moment see each other's doses (unchanged, or a conflict) instead of the later one
+    failing on the one-dose-per-resident constraint.
+    """
+    with transaction.atomic():
+        _lock_dose_imports()
+        return _check_and_write_chunk(rows, report, writer, today, final=final)
+
+
+# The key of the PostgreSQL advisory lock that dose-import chunks take ("SKVA").
+DOSE_IMPORT_LOCK = 0x534B5641
+
+
+def _lock_dose_imports() -> None:
+    """Wait for any other import's chunk, until the current transaction ends."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [DOSE_IMPORT_LOCK])
+    # SQLite: the transaction took the database's write lock when it began
+    # (transaction_mode IMMEDIATE in settings), which already puts writers one after another.
+
+
+def _check_and_write_chunk(
+    rows: list[DoseRow],
+    report: _Report,
+    writer: _Writer,
+    today: date,
+    *,
+    final: bool,
+) -> list[DoseRow]:
     people = _load_people(row.nik for row in rows if not row.problems)
     run = report.run
     deferred: list[DoseRow] = []
@@ -596,10 +628,7 @@ def _process_chunk(
         run.flagged += bool(flags)
         person.doses[row.dose] = _Existing(row.given_on, row.product, row.batch, row.facility)
         accepted.append((person.pk, row, flags))
-    # TODO: two imports of overlapping files at the same moment can collide on the one-dose-per-
-    # resident constraint and fail the later job; imports are rare and run one at a time today.
-    with transaction.atomic():
-        writer.write(accepted)
+    writer.write(accepted)
     run.created += len(accepted)
     return deferred
 

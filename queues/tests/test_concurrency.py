@@ -1,12 +1,9 @@
 """Two counters pressing "call next" at the same moment, and two kiosks printing at the same
 moment, from two threads with their own database connections (SQLite and PostgreSQL)."""
 
-import sqlite3
-import threading
-
 import pytest
-from django.db import connection, connections
 
+from core.testing import run_together
 from queues import services
 from queues.models import Counter, ServiceLine, ServicePoint, Ticket, TicketChannel, TicketStatus
 
@@ -19,59 +16,6 @@ pytestmark = [
 ]
 
 ROUNDS = 5
-
-
-@pytest.fixture
-def shared_database(tmp_path):
-    """Make the threads meet in a database as deployed.
-
-    The SQLite test database lives in memory with a shared cache, where a second writer fails
-    at once ("table is locked") instead of waiting. A deployment uses a file (WAL, busy
-    timeout, transactions that take the write lock when they start): copy the test database to
-    such a file for the race, and switch back afterwards. PostgreSQL is used as it is.
-    """
-    name = connection.settings_dict["NAME"]
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        yield
-        return
-    path = str(tmp_path / "race.sqlite3")
-    connection.ensure_connection()
-    memory = connection.connection
-    target = sqlite3.connect(path)
-    memory.backup(target)
-    target.close()
-    # Django never closes an in-memory database's connection (that would drop it): keep it
-    # aside, and let this thread and the others open the file.
-    connection.connection = None
-    connection.settings_dict["NAME"] = path
-    try:
-        yield
-    finally:
-        connection.close()
-        connection.settings_dict["NAME"] = name
-        connection.connection = memory
-
-
-def run_together(*calls):
-    """Run each call in its own thread, released at the same moment; their results in order."""
-    start = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            start.wait(timeout=30)
-            results[index] = call()
-        except Exception as error:  # reported by the assertion below, with its type
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=item) for item in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def test_two_counters_calling_next_at_once_get_two_different_tickets(
