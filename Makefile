@@ -23,7 +23,8 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py compile_translations
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(PY) manage.py setup_demo --residents $(RESIDENTS) --seed $(SEED) --address http://$(HOST):$(PORT)/
+	@# Warnings only while seeding, so that the sign-ins it prints last are easy to find.
+	LOG_LEVEL=WARNING $(PY) manage.py setup_demo --residents $(RESIDENTS) --seed $(SEED) --address http://$(HOST):$(PORT)/
 	@# The job runner (imports, matching, dashboard refresh) runs beside the web server.
 	$(PY) manage.py run_jobs & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	$(PY) manage.py runserver --noreload $(HOST):$(PORT)

@@ -157,6 +157,8 @@ def ensure_demo_accounts() -> list[DemoSignIn]:
         )
         secret = stored.get("warga-demo") or _new_pin(resident)
         stored["warga-demo"] = secret
+        # Residents sign in with their NIK (synthetic here): keep it beside the PIN.
+        stored["warga-demo-nik"] = resident.nik
         user.first_name = resident.full_name[:150]
         if not user.pk or not user.check_password(secret):
             user.set_password(secret)

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from accounts.demo import DEMO_VILLAGE_CODE
 from health.coverage import years_before
 from health.models import (
     AffectedCategory,
@@ -89,7 +90,10 @@ def _isolation_houses(rng: random.Random, stdout) -> None:
         stdout.write("health: isolation houses already present, skipped")
         return
     villages = list(Region.objects.villages().order_by("code"))
-    chosen = rng.sample(villages, min(12, len(villages)))
+    # The demo accounts' village first (accounts.demo), so its officers see a house too.
+    demo = [village for village in villages if village.code == DEMO_VILLAGE_CODE]
+    others = [village for village in villages if village.code != DEMO_VILLAGE_CODE]
+    chosen = demo + rng.sample(others, min(12 - len(demo), len(others)))
     houses = 0
     for index, village in enumerate(chosen):
         house = IsolationHouse.objects.create(
