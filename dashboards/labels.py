@@ -1,6 +1,7 @@
 """Readable names for the codes a dashboard's dimensions hold (service codes, states, ...)."""
 
 from django.apps import apps
+from django.utils.translation import get_language
 
 
 def _choices(label: str, field: str) -> dict[str, str]:
@@ -17,8 +18,13 @@ def _choices(label: str, field: str) -> dict[str, str]:
 def dimension_labels() -> dict[str, dict[str, str]]:
     from services.models import Service
 
+    english = (get_language() or "").startswith("en")
     labels = {
-        "applications.service": dict(Service.objects.values_list("code", "name")),
+        # The catalogue's own English names when the page is in English (as the catalogue).
+        "applications.service": {
+            code: (name_en if english and name_en else name)
+            for code, name, name_en in Service.objects.values_list("code", "name", "name_en")
+        },
         "applications.state": _choices("services.Application", "state"),
         "population.sex": _choices("people.Resident", "sex"),
     }

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import number_format
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -157,7 +157,8 @@ def _cards(totals) -> list[dict]:
 def _card_list(totals) -> list[dict]:
     t = p.total
     cards = [
-        {"label": _("Penduduk"), "value": t(totals, "population.living")},
+        # "Penduduk" alone is also a column name elsewhere ("Resident"): here it is a count.
+        {"label": pgettext("count", "Penduduk"), "value": t(totals, "population.living")},
         {"label": _("Permohonan menunggu"), "value": t(totals, "applications.pending")},
         {
             "label": _("Permohonan lewat batas waktu"),

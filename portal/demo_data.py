@@ -18,7 +18,10 @@ COMMENTS = [
 
 
 def seed(*, seed: int, stdout) -> None:
-    """Rate up to five issued applications that have no rating yet (idempotent)."""
+    """Rate up to five issued applications, once (a second run adds nothing)."""
+    if ServiceRating.objects.exists():
+        stdout.write("Portal: service ratings already present, skipped.\n")
+        return
     rng = random.Random(seed)
     finished = (
         Application.objects.filter(state=State.ISSUED, rating__isnull=True)

@@ -511,6 +511,16 @@ def application_action(request, tracking_code: str):
             _("Permohonan %(code)s sekarang berstatus “%(state)s”.")
             % {"code": application.tracking_code, "state": application.get_state_display()},
         )
+        missing = services.missing_requirements(application) if action == "submit" else []
+        if missing:
+            messages.warning(
+                request,
+                _(
+                    "Belum dilampirkan: %(missing)s. Siapkan dokumen aslinya; petugas desa "
+                    "dapat mengembalikan permohonan agar dilengkapi."
+                )
+                % {"missing": ", ".join(missing)},
+            )
     return redirect("services:application_detail", tracking_code)
 
 

@@ -281,3 +281,19 @@ class TestOtherSources:
         assert totals[("vaccination.dose1", "")] == 2 and totals[("vaccination.dose2", "")] == 1
         assert totals[("isolation.capacity", "")] == 5
         assert totals[("isolation.occupied", "")] == 1
+
+
+def test_in_english_the_dashboard_names_services_and_counts_in_english(
+    client, regent, add_applications, village
+):
+    add_applications(village, 2)
+    service = Service.objects.get(code=VILLAGE_LETTER)
+    assert service.name_en and service.name_en != service.name
+    services.refresh()
+    client.force_login(regent)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/dasbor/"})
+
+    page = client.get("/dasbor/").content.decode()
+
+    assert service.name_en in page and service.name not in page
+    assert ">Residents<" in page

@@ -135,3 +135,20 @@ def test_navigation_offers_the_resident_portal_to_residents_only(
 
     assert links(resident_with_pin) == [(reverse("portal:dashboard"), "Beranda warga")]
     assert links(village_officer) == []
+
+
+def test_demo_ratings_are_added_once(application_in_state):
+    import io
+
+    from portal import demo_data
+    from portal.models import ServiceRating
+
+    for _ in range(3):
+        application_in_state("issued")
+    demo_data.seed(seed=1, stdout=io.StringIO())
+    application_in_state("issued")  # finished since the first run
+    again = io.StringIO()
+    demo_data.seed(seed=1, stdout=again)
+
+    assert ServiceRating.objects.count() == 3
+    assert "already present" in again.getvalue()

@@ -138,6 +138,23 @@ def test_the_applicant_submits_and_the_officer_verifies_on_the_page(
     assert application.state == State.VERIFIED
 
 
+def test_the_applicant_is_told_which_requirements_have_no_attachment(
+    client, draft, applicant_user, village_letter
+):
+    application = draft(village_letter)
+    required = village_letter.required_documents
+    assert required, "the test needs a service with required documents"
+    client.force_login(applicant_user)
+
+    before = client.get(detail(application)).content.decode()
+    after = act(client, application, "submit").content.decode()
+
+    assert "Belum dilampirkan:" in before and required[0] in before
+    assert "Siapkan dokumen aslinya" in after and required[0] in after
+    application.refresh_from_db()
+    assert application.state == State.SUBMITTED  # a warning, not a refusal
+
+
 def test_an_officer_of_another_village_gets_a_404_for_our_application(
     client, submitted, other_village_officer, village_letter
 ):
