@@ -78,10 +78,10 @@ class DayOff(models.Model):
 
 
 class JobStatus(models.TextChoices):
-    QUEUED = "queued", _("menunggu")
-    RUNNING = "running", _("berjalan")
-    DONE = "done", _("selesai")
-    FAILED = "failed", _("gagal")
+    QUEUED = "queued", _("Menunggu")
+    RUNNING = "running", _("Berjalan")
+    DONE = "done", _("Selesai")
+    FAILED = "failed", _("Gagal")
 
 
 class JobQuerySet(models.QuerySet):

@@ -13,7 +13,9 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -200,3 +202,9 @@ def audit_list(request):
 
     page = keyset_page(request, entries, ordering=("-at", "-id"), size=AUDIT_PAGE_SIZE)
     return render(request, "core/audit_list.html", {"form": form, "page": page})
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links: send them to the static icon
+    (its hashed name is known only once static files are collected, so not at import)."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))

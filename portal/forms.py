@@ -104,6 +104,16 @@ class SecretForm(forms.Form):
 class KioskSignInForm(SignInForm):
     """NIK and PIN only, with big numeric inputs for a touch screen."""
 
+    # Residents only: no user names or passwords on this screen (the same answer whether or
+    # not the NIK exists, as on the main sign-in page).
+    error_messages = {
+        key: _(
+            "NIK atau PIN tidak cocok. Periksa keduanya lalu coba lagi. Jika lupa PIN, "
+            "mintalah bantuan petugas desa/kelurahan dengan membawa KTP."
+        )
+        for key in ("invalid_login", "inactive")
+    }
+
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
         username = self.fields["username"]

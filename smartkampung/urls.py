@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from core import health
+from core import health, views
 
 urlpatterns = [
     path("healthz", health.alive, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page says; send them to the static icon.
+    path("favicon.ico", views.favicon),
     path("readyz", health.ready, name="readyz"),
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("", include("accounts.urls")),

@@ -31,7 +31,10 @@ def test_demo_secrets_are_kept_private_and_reused(demo_var, resident_in_village)
 
     assert first == second
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert set(json.loads(path.read_text()).values()) == set(first.values())
+    stored = json.loads(path.read_text())
+    # Every secret, and the demo resident's NIK (the resident's sign-in name) beside the PIN.
+    assert stored.pop("warga-demo-nik") == resident_in_village.nik
+    assert set(stored.values()) == set(first.values())
 
 
 def test_demo_resident_signs_in_with_nik_and_pin(client, demo_var, resident_in_village):

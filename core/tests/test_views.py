@@ -241,3 +241,10 @@ def test_admin_user_page_shows_role_and_scope_fields(client, superuser_regent, v
 
     for name in (b'name="role"', b'name="region"', b'name="agency"', b'name="resident"'):
         assert name in body
+
+
+def test_the_favicon_address_leads_to_the_static_icon(client, db):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 301
+    assert response["Location"].endswith("favicon.svg")
