@@ -56,7 +56,8 @@ def subject_values(subject: Resident | None) -> dict[str, str]:
     address_parts = [
         street,
         f"RT {rt}/RW {rw}" if rt or rw else "",
-        f"Dusun {hamlet}" if hamlet else "",
+        # Registry addresses often name the hamlet already ("DUSUN SUMBERJO"): not twice.
+        f"Dusun {hamlet}" if hamlet and hamlet.casefold() not in street.casefold() else "",
         f"{village_word} {village.name}",
         f"Kecamatan {district.name}" if district else "",
     ]

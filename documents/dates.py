@@ -1,8 +1,12 @@
-"""Dates in Indonesian, as letters print them, independent of the active language."""
+"""Dates in Indonesian, as letters print them, independent of the active language; and
+``page_datetime`` for pages, in the reader's language."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+
+from django.utils.formats import date_format
+from django.utils.translation import get_language
 
 from documents.numbering import local_time
 
@@ -37,3 +41,12 @@ def format_datetime(value: datetime) -> str:
     when = local_time(value)
     zone = when.tzname() or ""
     return f"{DAYS[when.weekday()]}, {format_date(when.date())} pukul {when:%H.%M} {zone}".strip()
+
+
+def page_datetime(value: datetime) -> str:
+    """A moment on a page: the letters' Indonesian wording when the page is in Indonesian,
+    the active language's own format otherwise (``1 April 2026, 09:00 WIB``)."""
+    if (get_language() or "id").startswith("id"):
+        return format_datetime(value)
+    when = local_time(value)
+    return f"{date_format(when, 'DATETIME_FORMAT')} {when.tzname() or ''}".strip()

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.roles import Role
 from core import audit
 from documents import services
-from documents.dates import format_datetime
+from documents.dates import page_datetime
 from documents.forms import RevokeForm, TemplateForm, VerifyUploadForm, upload_limit
 from documents.models import CheckResult, DocumentType, IssuedDocument
 from documents.placeholders import STANDARD_PLACEHOLDERS
@@ -91,8 +91,8 @@ def _verify_page(request, document: IssuedDocument, *, token: str, too_large: bo
         "documents/verify.html",
         {
             "document": document,
-            "issued_at_text": format_datetime(document.issued_at),
-            "revoked_at_text": format_datetime(document.revoked_at) if document.is_revoked else "",
+            "issued_at_text": page_datetime(document.issued_at),
+            "revoked_at_text": page_datetime(document.revoked_at) if document.is_revoked else "",
             "form": form,
             "file_matches": file_matches,
             "upload_error": upload_error,

@@ -103,3 +103,16 @@ def test_placeholders_are_listed_with_their_filters():
     found = placeholders_in("{nama} {form.gaji|terbilang}")
 
     assert [item.text for item in found] == ["{nama}", "{form.gaji|terbilang}"]
+
+
+def test_an_address_that_names_its_hamlet_does_not_repeat_it(resident_in_village):
+    from documents.content import subject_values
+
+    resident_in_village.address = "DUSUN SUMBERJO"
+    resident_in_village.hamlet = "SUMBERJO"
+    resident_in_village.rt, resident_in_village.rw = "002", "003"
+
+    address = subject_values(resident_in_village)["alamat"]
+
+    assert address.count("SUMBERJO") == 1
+    assert address.startswith("DUSUN SUMBERJO, RT 002/RW 003, Desa")

@@ -56,6 +56,15 @@ def test_the_page_says_genuine_with_issuer_signer_date_and_masked_nik(
     assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
 
 
+def test_in_english_the_page_gives_the_date_in_english(client, issued):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+
+    page = client.get(verify_url(issued)).content.decode()
+
+    assert "pukul" not in page and "Rabu" not in page
+    assert "1 April 2026, 09:00 WIB" in page
+
+
 def test_the_page_needs_no_sign_in_and_shows_no_other_register_data(
     client, issued, resident_in_village
 ):
