@@ -85,7 +85,7 @@ print(settings.JOBS_MODE, settings.SESSION_ENGINE)
         "['default', 'replica1']",
         "replica1 default",
         "default",
-        "worker django.contrib.sessions.backends.db",
+        "worker core.sessions",
     ]
 
 

@@ -120,7 +120,8 @@ if REPLICA_ALIASES:
 
 # Nothing relies on Django's cache for correctness (sessions, sign-in lockouts, jobs and queue
 # numbers are in the database); with Redis every worker shares what is cached.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions in the database, read with one fixed statement per request (core/sessions.py).
+SESSION_ENGINE = "core.sessions"
 if env_str("REDIS_URL"):
     CACHES = {
         "default": {
