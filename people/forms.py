@@ -31,7 +31,7 @@ def villages_in_scope(user) -> QuerySet:
 SCOPE_VILLAGES_CACHE_SECONDS = 300
 
 
-def _scope_villages(user) -> list[tuple[int, str, str, str]]:
+def _scope_villages(user) -> list[tuple[str, int, str, str]]:
     """(code, id, name, district name) of the villages in the user's scope, by code; from the
     cache for five minutes (reference data: the same list for everyone with this scope)."""
     key = f"people.scope_villages.{getattr(user, 'role', '')}.{getattr(user, 'region_id', '')}"
