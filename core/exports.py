@@ -15,7 +15,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
 from openpyxl import Workbook
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -92,6 +93,26 @@ def xlsx_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]
 PURPOSE_PARAM = "keperluan"
 PURPOSE_MIN_LENGTH = 5
 PURPOSE_MAX_LENGTH = 200
+
+
+def finished_xlsx_response(user, pk: int, *, kind: str, path_for) -> FileResponse:
+    """The workbook a finished export job of ``kind`` wrote (at ``path_for(job.pk)``), for the
+    account that asked for it only; 404 for anyone else, an unfinished job or a missing file."""
+    from core.models import Job, JobStatus
+
+    job = get_object_or_404(
+        Job.objects.filter(created_by=user, kind=kind, status=JobStatus.DONE), pk=pk
+    )
+    path = path_for(job.pk)
+    try:
+        handle = path.open("rb")
+    except OSError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle, as_attachment=True, filename=path.name, content_type=XLSX_CONTENT_TYPE
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def export_purpose(request) -> str | None:

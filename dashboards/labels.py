@@ -1,7 +1,6 @@
 """Readable names for the codes a dashboard's dimensions hold (service codes, states, ...)."""
 
 from django.apps import apps
-from django.utils.translation import get_language
 
 
 def _choices(label: str, field: str) -> dict[str, str]:
@@ -18,37 +17,16 @@ def _choices(label: str, field: str) -> dict[str, str]:
 def dimension_labels() -> dict[str, dict[str, str]]:
     from services.models import Service
 
-    english = (get_language() or "").startswith("en")
     labels = {
         # The catalogue's own English names when the page is in English (as the catalogue).
         "applications.service": {
-            code: (name_en if english and name_en else name)
-            for code, name, name_en in Service.objects.values_list("code", "name", "name_en")
+            service.code: service.display_name
+            for service in Service.objects.only("code", "name", "name_en")
         },
         "applications.state": _choices("services.Application", "state"),
         "population.sex": _choices("people.Resident", "sex"),
     }
     labels.update(_app_labels())
-    try:
-        from assistance.models import FlagKind, Programme
-    except ImportError:
-        pass
-    else:
-        labels["assistance.flags"] = {key: str(label) for key, label in FlagKind.choices}
-        labels["assistance.recipients"] = dict(Programme.objects.values_list("code", "name"))
-    try:
-        from complaints.models import Category, State
-    except ImportError:
-        pass
-    else:
-        labels["complaints.category"] = {key: str(label) for key, label in Category.choices}
-        labels["complaints.status"] = {key: str(label) for key, label in State.choices}
-    try:
-        from health.models import Dose
-    except ImportError:
-        pass
-    else:
-        labels["vaccination.dose_count"] = {str(key): str(label) for key, label in Dose.choices}
     return labels
 
 

@@ -11,7 +11,7 @@ from datetime import date
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import dateformat, timezone
@@ -23,8 +23,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import REGISTER_ROLES, Role
 from core import jobs
 from core.audit import record
-from core.exports import purpose_required
-from core.models import Job, JobStatus
+from core.exports import finished_xlsx_response, purpose_required
 from core.views import keyset_page
 from people.choices import Relationship
 from people.exporting import HEADERS, TEXT_COLUMNS
@@ -261,22 +260,7 @@ def resident_export_file(request, pk: int):
     """The finished workbook of an .xlsx export, to the account that asked for it."""
     from people.jobs import EXPORT_KIND, export_path
 
-    job = get_object_or_404(
-        Job.objects.filter(created_by=request.user, kind=EXPORT_KIND, status=JobStatus.DONE),
-        pk=pk,
-    )
-    try:
-        handle = export_path(job.pk).open("rb")
-    except OSError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"penduduk-{job.pk}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return finished_xlsx_response(request.user, pk, kind=EXPORT_KIND, path_for=export_path)
 
 
 @register_role_required

@@ -25,7 +25,6 @@ from django.views.decorators.http import require_POST
 from accounts.roles import STAFF_ROLES, VILLAGE_ROLES, Role
 from core import audit, exports, jobs
 from core.exports import purpose_required
-from core.models import Job, JobStatus
 from core.views import keyset_page
 from core.workdays import regency_today
 from services import attachments as files
@@ -360,22 +359,7 @@ def application_export_file(request, pk: int):
     """The finished workbook of an .xlsx export, to the account that asked for it."""
     from services.jobs import EXPORT_KIND, export_path
 
-    job = get_object_or_404(
-        Job.objects.filter(created_by=request.user, kind=EXPORT_KIND, status=JobStatus.DONE),
-        pk=pk,
-    )
-    try:
-        handle = export_path(job.pk).open("rb")
-    except OSError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"permohonan-{job.pk}.xlsx",
-        content_type=exports.XLSX_CONTENT_TYPE,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return exports.finished_xlsx_response(request.user, pk, kind=EXPORT_KIND, path_for=export_path)
 
 
 @login_required
