@@ -42,18 +42,10 @@ from complaints.models import (
     looks_like_tracking_code,
 )
 from core import audit
+from core.forms import add_errors
 from core.views import keyset_page
 
 PAGE_SIZE = 25
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form's fields (unknown ones on the form)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _channel_for(user) -> str:
@@ -83,7 +75,7 @@ def create(request):
                 request=request,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request,
@@ -191,7 +183,7 @@ def call_centre(request):
                 request=request,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request,

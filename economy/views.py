@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.audit import record
+from core.forms import add_errors
 from core.views import keyset_page
 from economy import forms, services
 from economy.exports import personal_export_response, requested_format
@@ -28,15 +29,6 @@ from people.nik import mask_nik
 
 PAGE_SIZE = 50
 REPORT_ROWS = 100
-
-
-def add_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form field it names (or on the whole form)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def economy_staff(view):

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import DISTRICT_ROLES, VILLAGE_ROLES, Role
 from core.audit import record
+from core.forms import add_errors
 from core.views import keyset_page
 from economy.exports import personal_export_response, requested_format
 from planning import forms, services
@@ -23,15 +24,6 @@ from planning.models import MeetingLevel, ProposalPhoto, Status
 
 PAGE_SIZE = 50
 BROWSE_ROLES = VILLAGE_ROLES | DISTRICT_ROLES | {Role.REGENT, Role.RESIDENT}
-
-
-def add_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form field it names (or on the whole form)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def may_browse(user) -> bool:
