@@ -11,6 +11,7 @@ from people.choices import (
     ResidentStatus,
     Sex,
 )
+from regions.models import village_ids_in
 
 
 def region_filter(user, village_path: str) -> models.Q | None:
@@ -27,7 +28,9 @@ def region_filter(user, village_path: str) -> models.Q | None:
     if role in (Role.REGENT, Role.TASK_FORCE):
         return models.Q()
     if role in DISTRICT_ROLES and user.region_id:
-        return models.Q(**{f"{prefix}parent_id": user.region_id})
+        # The district's village ids (cached reference data), not a join to regions: a list
+        # then reads the village index instead of testing every row's village's district.
+        return models.Q(**{f"{prefix}id__in": village_ids_in(user.region_id)})
     if role in VILLAGE_ROLES and user.region_id:
         return models.Q(**{f"{prefix}id": user.region_id})
     return None
