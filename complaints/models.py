@@ -11,6 +11,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import AGENCY_ROLES, VILLAGE_ROLES, Role
@@ -368,10 +369,14 @@ class RoutingRule(models.Model):
         verbose_name = _("aturan penerusan")
         verbose_name_plural = _("aturan penerusan")
         constraints = [
+            # One rule per (category, district, village), an empty place counting as one
+            # value: ids are positive, so 0 stands for "none". An expression index, which
+            # SQLite enforces too (it has no NULLS NOT DISTINCT).
             models.UniqueConstraint(
-                fields=["category", "district", "village"],
+                models.F("category"),
+                Coalesce("district", 0),
+                Coalesce("village", 0),
                 name="routing_rule_once",
-                nulls_distinct=False,
             ),
         ]
 

@@ -181,6 +181,32 @@ def test_the_most_specific_routing_rule_wins(village, neighbour_village, agency,
     assert services.find_rule(Category.HEALTH, village) is None
 
 
+@pytest.mark.parametrize("place", ["regency", "district", "village"])
+def test_one_routing_rule_per_place_on_every_database(village, agency, place):
+    """Empty places count as one value: a second regency-wide rule is refused by the
+    database itself, SQLite included (its unique index is on the places' ids or 0)."""
+    from django.db import IntegrityError, transaction
+
+    where = {
+        "regency": {"district": None, "village": None},
+        "district": {"district": village.parent, "village": None},
+        "village": {"district": village.parent, "village": village},
+    }[place]
+    RoutingRule.objects.create(category=Category.HEALTH, agency=agency, **where)
+    RoutingRule.objects.create(category=Category.OTHER, agency=agency, **where)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RoutingRule.objects.create(category=Category.HEALTH, agency=None, **where)
+    assert RoutingRule.objects.filter(category=Category.HEALTH).count() == 1
+
+
+def test_migrate_checks_give_no_warning():
+    """`manage.py migrate` on a new SQLite database printed models.W047 for routing rules."""
+    from django.core import checks
+
+    messages = checks.run_checks(databases=["default"], include_deployment_checks=False)
+    assert [message.id for message in messages] == []
+
+
 def test_only_the_regent_edits_routing_and_service_levels(village_officer, regent, agency):
     with pytest.raises(services.NotPermitted):
         services.save_routing_rule(
