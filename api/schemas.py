@@ -7,6 +7,7 @@ from ninja import Field, Schema
 
 from services import formdef, workflow
 from services.models import Channel
+from services.requirements import requirement_label
 
 
 class ErrorOut(Schema):
@@ -111,10 +112,22 @@ class ServiceOut(Schema):
         return service.document_type_id is not None
 
 
+class RequirementOut(Schema):
+    key: str = Field(description="Dikirim sebagai `requirement` bersama lampirannya")
+    label: str = Field(description="Nama dokumen dalam bahasa permintaan (Accept-Language)")
+
+
 class ServiceDetailOut(ServiceOut):
     fee_basis: str
     required_documents: list[str]
+    requirements: list[RequirementOut]
     form: list[FormFieldOut]
+
+    @staticmethod
+    def resolve_requirements(service) -> list[dict]:
+        return [
+            {"key": item, "label": requirement_label(item)} for item in service.required_documents
+        ]
 
     @staticmethod
     def resolve_form(service) -> list[dict]:

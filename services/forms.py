@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from services.formdef import validate_form_definition
 from services.models import Channel, Service
+from services.requirements import requirement_label
 
 
 class SearchForm(forms.Form):
@@ -89,7 +90,7 @@ class AttachmentForm(forms.Form):
 
     def __init__(self, *args, service: Service, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(item, item) for item in service.required_documents]
+        choices = [(item, requirement_label(item)) for item in service.required_documents]
         self.fields["requirement"].choices = [*choices, ("", _("Lainnya"))]
 
 

@@ -34,6 +34,7 @@ from services.models import (
     Service,
     State,
 )
+from services.requirements import requirement_labels
 from services.workflow import IncompleteStep, NotPermitted, TransitionNotAllowed, WorkflowError
 
 logger = logging.getLogger(__name__)
@@ -572,7 +573,8 @@ def bulk_verify(user, tracking_codes, *, request=None) -> BulkResult:
                 missing = missing_requirements(application)
                 if missing:
                     raise IncompleteStep(
-                        _("Lampiran belum lengkap: %(missing)s.") % {"missing": ", ".join(missing)}
+                        _("Lampiran belum lengkap: %(missing)s.")
+                        % {"missing": ", ".join(requirement_labels(missing))}
                     )
                 workflow.move(application, "verify", user, request=request)
         except WorkflowError as error:

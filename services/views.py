@@ -40,6 +40,7 @@ from services.forms import (
     SubjectForm,
 )
 from services.models import Application, Channel, Service
+from services.requirements import requirement_labels
 from services.workflow import WorkflowError
 
 PAGE_SIZE = 50
@@ -425,7 +426,7 @@ def application_detail(request, tracking_code: str):
             "is_officer": is_officer,
             "notes": list(application.notes.all()) if is_officer else [],
             "note_form": NoteForm() if is_officer else None,
-            "missing": services.missing_requirements(application, attachments),
+            "missing": requirement_labels(services.missing_requirements(application, attachments)),
             "application": application,
             "service": application.service,
             "answers": formdef.labelled_answers(
@@ -503,7 +504,7 @@ def application_action(request, tracking_code: str):
                     "Belum dilampirkan: %(missing)s. Siapkan dokumen aslinya; petugas desa "
                     "dapat mengembalikan permohonan agar dilengkapi."
                 )
-                % {"missing": ", ".join(missing)},
+                % {"missing": ", ".join(requirement_labels(missing))},
             )
     return redirect("services:application_detail", tracking_code)
 

@@ -29,6 +29,17 @@ def test_a_service_shows_its_form_and_fee(api):
     assert body["fee_label"] == "Gratis (Rp0)"
     assert [field["key"] for field in body["form"]] == ["keperluan"]
     assert body["required_documents"]
+    assert [item["key"] for item in body["requirements"]] == body["required_documents"]
+    assert [item["label"] for item in body["requirements"]] == body["required_documents"]
+
+
+def test_requirements_are_named_in_the_language_asked_and_keyed_in_indonesian(client, db):
+    body = client.get("/api/v1/services/keterangan-domisili", HTTP_ACCEPT_LANGUAGE="en").json()
+
+    assert "Fotokopi KTP-el" in body["required_documents"]
+    assert {"key": "Fotokopi KTP-el", "label": "Copy of the electronic ID card (KTP-el)"} in body[
+        "requirements"
+    ]
 
 
 def test_an_internal_letter_is_not_in_the_catalogue(api):

@@ -34,6 +34,24 @@ def test_the_cached_catalogue_shows_an_edit_at_once(client, village_letter):
     assert "Surat Keterangan Uji Cache" not in third
 
 
+def test_requirements_and_missing_attachments_are_named_in_english(
+    client, draft, applicant_user, village_letter
+):
+    client.cookies["django_language"] = "en"
+    client.force_login(applicant_user)
+    application = draft(village_letter)
+    assert "Fotokopi KTP-el" in village_letter.required_documents
+
+    service_page = client.get(
+        reverse("services:service_detail", args=[village_letter.code])
+    ).content.decode()
+    after = act(client, application, "submit").content.decode()
+
+    for page in (service_page, after):
+        assert "Copy of the electronic ID card (KTP-el)" in page
+        assert "Fotokopi KTP-el" not in page
+
+
 def test_the_cached_catalogue_is_kept_per_language(client, db):
     indonesian = client.get(reverse("services:catalogue")).content.decode()
     client.cookies["django_language"] = "en"
