@@ -38,6 +38,10 @@ class AuditEntry(models.Model):
     # The resident whose personal data the action showed or changed (an id, not a foreign key:
     # core depends on no domain app). Residents see these entries as their access history.
     about_resident = models.BigIntegerField(_("tentang warga"), null=True, blank=True)
+    # An export of a list with personal data: the region whose residents it may list (a
+    # village's or district's id, 0 for the whole regency). Residents of that region see the
+    # export in their access history, with who took it and why.
+    covers_region = models.BigIntegerField(_("wilayah yang diekspor"), null=True, blank=True)
     ip_address = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
 
     objects = AuditEntryQuerySet.as_manager()
@@ -49,6 +53,7 @@ class AuditEntry(models.Model):
         indexes = [
             models.Index(fields=["target_type", "target_id"], name="audit_target"),
             models.Index(fields=["about_resident", "at"], name="audit_about_resident"),
+            models.Index(fields=["covers_region", "at"], name="audit_covers_region"),
             # The audit list filtered by actor or by action, newest first.
             models.Index(fields=["actor_label", "at"], name="audit_actor_at"),
             models.Index(fields=["action", "at"], name="audit_action_at"),

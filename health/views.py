@@ -243,6 +243,7 @@ def outreach(request, village_id: int):
             "health.outreach.exported",
             actor=request.user,
             target=village,
+            covers=village,
             request=request,
             kind=kind,
             format=export,

@@ -127,6 +127,12 @@ class ResidentSearchForm(forms.Form):
         return choices
 
     @property
+    def chosen_village_id(self) -> int | None:
+        """The village searched within, once the form is valid; None for all of the scope."""
+        code = getattr(self, "cleaned_data", {}).get("village")
+        return self._village_ids.get(code) if code else None
+
+    @property
     def has_village_filter(self) -> bool:
         return "village" in self.fields
 

@@ -11,7 +11,7 @@ from datetime import date
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import StreamingHttpResponse
+from django.http import QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import dateformat, timezone
@@ -225,6 +225,7 @@ def resident_export(request):
         # Which filters, not their values: a search may hold a full NIK.
         summary=",".join(sorted(key for key, value in request.GET.items() if value))[:255],
         request=request,
+        covers=form.chosen_village_id,
     )
     response = StreamingHttpResponse(
         _population_csv_lines(residents), content_type="text/csv; charset=utf-8"
@@ -245,12 +246,14 @@ def resident_export_xlsx(request):
     job = jobs.enqueue(
         EXPORT_KIND, params={"query": query}, user=request.user, label=_("Ekspor penduduk (.xlsx)")
     )
+    searched = ResidentSearchForm(QueryDict(query), user=request.user)
     record(
         "people.resident.exported",
         actor=request.user,
         target=job,
         summary="xlsx",
         request=request,
+        covers=searched.chosen_village_id if searched.is_valid() else None,
     )
     return redirect("jobs:job_detail", job.pk)
 

@@ -3,18 +3,14 @@
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
-from core.models import AuditEntry
-from security import twofactor
+from security import history, twofactor
 from security.forms import CodeForm
-
-ACCESS_HISTORY_LIMIT = 100
 
 
 def _next_url(request) -> str:
@@ -99,11 +95,11 @@ def access_history(request):
     """Who opened this resident's record, and when (UU 27/2022 right to know)."""
     if request.user.role != Role.RESIDENT or not request.user.resident_id:
         raise Http404
-    entries = (
-        AuditEntry.objects.filter(about_resident=request.user.resident_id)
-        .filter(Q(action__endswith=".viewed") | Q(action__endswith=".downloaded"))
-        .exclude(actor=request.user)
-        .select_related("actor", "actor__region", "actor__agency")
-        .order_by("-at", "-id")[:ACCESS_HISTORY_LIMIT]
+    return render(
+        request,
+        "security/access_history.html",
+        {
+            "entries": history.records_opened(request.user),
+            "exports": history.exports_covering(request.user),
+        },
     )
-    return render(request, "security/access_history.html", {"entries": entries})

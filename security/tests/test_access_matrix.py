@@ -371,6 +371,17 @@ def test_export_records_why(db, client, world, name, method, url, persona):
     )
 
 
+@pytest.mark.parametrize(
+    ("name", "method", "url", "persona"), [pytest.param(*e, id=e[0]) for e in EXPORTS]
+)
+def test_the_owner_sees_an_export_of_their_village(db, client, world, name, method, url, persona):
+    """Exports are audited once, with the region they covered; residents of it see them."""
+    purpose = f"Rekap {name} untuk musyawarah desa"
+    _export(client, world, method, url, persona, {PURPOSE_PARAM: purpose})
+
+    assert purpose in _history(client, world), f"{name} is missing from the owner's history"
+
+
 # --------------------------------------------------------------------------- caching
 
 # ASVS 8.2.1: a page with personal data tells browsers and proxies not to keep a copy.
