@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assistance.models import Programme
+from assistance.models import Programme, ReportLine
 from assistance.services import import_list
 from core.jobs import JobError, register
 from core.models import Job, JobStatus
@@ -93,15 +93,21 @@ def prune_uploads(*, now: datetime | None = None) -> int:
     """Delete uploaded lists older than ``ASSISTANCE_UPLOAD_KEEP_DAYS`` (14 by default).
 
     A dry run keeps its file so that the officer can import it for real afterwards; a file
-    nobody imported within the limit goes (the commit page then asks for a new upload). A file
-    that a queued or running job still names is kept whatever its age. Returns how many were
-    deleted. The job runner does it daily (``assistance.prune_uploads`` in ``PERIODIC_JOBS``).
+    nobody imported within the limit goes (the commit page then asks for a new upload), and so
+    do the per-row lines of dry runs that old (a regency's list has hundreds of thousands; the
+    counts stay). A file that a queued or running job still names is kept whatever its age.
+    Returns how many files were deleted. The job runner does it daily
+    (``assistance.prune_uploads`` in ``PERIODIC_JOBS``).
     """
+    days = getattr(settings, "ASSISTANCE_UPLOAD_KEEP_DAYS", 14)
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    ReportLine.objects.filter(
+        beneficiary_list__dry_run=True, beneficiary_list__created_at__lt=cutoff
+    ).delete()
     folder = Path(settings.VAR_DIR) / UPLOAD_FOLDER
     if not folder.is_dir():
         return 0
-    days = getattr(settings, "ASSISTANCE_UPLOAD_KEEP_DAYS", 14)
-    older_than = ((now or timezone.now()) - timedelta(days=days)).timestamp()
+    older_than = cutoff.timestamp()
     in_use = {
         params.get("file")
         for params in Job.objects.filter(

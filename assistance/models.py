@@ -126,8 +126,6 @@ class BeneficiaryList(models.Model):
     rejected = models.PositiveIntegerField(default=0)
     review = models.PositiveIntegerField(default=0)
     flags = models.PositiveIntegerField(default=0)
-    # Per-row outcome: [{"line": 2, "outcome": "added"|"rejected"|"review", "reasons": [...]}]
-    report = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
@@ -141,6 +139,47 @@ class BeneficiaryList(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme} {self.period}: {self.file_name}"
+
+
+class LineOutcome(models.TextChoices):
+    ADDED = "added", _("Ditambahkan")
+    REJECTED = "rejected", _("Ditolak")
+    REVIEW = "review", _("Perlu diperiksa")
+    UNMATCHED = "unmatched", _("Tidak ditemukan di register")
+
+
+class ReportLine(models.Model):
+    """What became of one row of an imported (or tried) list, and why.
+
+    One row each, not one JSON document per list: a regency's list has hundreds of thousands
+    of rows, and its report page reads a hundred of them at a time, by outcome if asked.
+    """
+
+    beneficiary_list = models.ForeignKey(
+        BeneficiaryList, on_delete=models.CASCADE, related_name="report_lines"
+    )
+    line = models.PositiveIntegerField(_("baris"))
+    outcome = models.CharField(_("hasil"), max_length=16, choices=LineOutcome.choices)
+    reasons = models.JSONField(_("alasan"), default=list, blank=True)
+    score = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["beneficiary_list", "line"]
+        verbose_name = _("hasil baris")
+        verbose_name_plural = _("hasil baris")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["beneficiary_list", "line"], name="report_line_once_per_list"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["beneficiary_list", "outcome", "line"], name="report_line_by_outcome"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.beneficiary_list_id}:{self.line} {self.outcome}"
 
 
 class MembershipStatus(models.TextChoices):

@@ -32,6 +32,7 @@ from assistance.models import (
     Membership,
     MembershipStatus,
     Programme,
+    ReportLine,
     WelfareStatus,
 )
 from assistance.rules import Enrolment, RuleSpec, Violation, check_rules
@@ -377,20 +378,17 @@ def import_list(
     record_.added = len(memberships)
     record_.rejected = sum(1 for o in outcomes if o.outcome == "rejected")
     record_.review = sum(1 for o in outcomes if o.outcome in ("review", "unmatched"))
-    # TODO: a list of hundreds of thousands of rows makes this JSON report tens of MB in one
-    # row; a report table (or a file under IMPORT_REPORT_DIR) would page it from the database.
-    record_.report = [
-        {"line": o.line, "outcome": o.outcome, "reasons": o.reasons, "score": o.score}
-        for o in outcomes
-    ]
     record_.status = ListStatus.DRY_RUN if dry_run else ListStatus.DONE
     if dry_run:
         record_.flags = len(flags)
-        record_.save()
+        with transaction.atomic():
+            record_.save()
+            _save_report(record_, outcomes)
         return record_
 
     with transaction.atomic():
         record_.save()
+        _save_report(record_, outcomes)
         for membership in memberships:
             membership.source = record_
             membership.created_by = user
@@ -426,6 +424,50 @@ def import_list(
         record_.flags,
     )  # fmt: skip
     return record_
+
+
+REPORT_BATCH = 5000
+
+
+@dataclass
+class ReportPage:
+    lines: list[ReportLine]
+    next_line: int | None  # where the next page starts, None on the last
+    previous_line: int | None  # where the previous page starts, None on the first
+
+
+def report_page(
+    beneficiary_list: BeneficiaryList, *, outcome: str = "", from_line: int = 0, size: int = 100
+) -> ReportPage:
+    """A page of a list's report from ``from_line`` on, of one outcome if given: read by
+    line number on an index, so the last page of a long list costs what the first does."""
+    lines = beneficiary_list.report_lines.all()
+    if outcome:
+        lines = lines.filter(outcome=outcome)
+    page = list(lines.filter(line__gte=from_line).order_by("line")[: size + 1])
+    next_line = page[size].line if len(page) > size else None
+    earlier = list(
+        lines.filter(line__lt=from_line).order_by("-line").values_list("line", flat=True)[:size]
+    )
+    return ReportPage(page[:size], next_line, earlier[-1] if earlier else None)
+
+
+def _save_report(beneficiary_list: BeneficiaryList, outcomes: list[RowOutcome]) -> None:
+    """One ReportLine per row of the file, written in batches (built per batch, not all at
+    once: a regency's list has hundreds of thousands of rows)."""
+    for start in range(0, len(outcomes), REPORT_BATCH):
+        ReportLine.objects.bulk_create(
+            [
+                ReportLine(
+                    beneficiary_list=beneficiary_list,
+                    line=outcome.line,
+                    outcome=outcome.outcome,
+                    reasons=outcome.reasons,
+                    score=outcome.score,
+                )
+                for outcome in outcomes[start : start + REPORT_BATCH]
+            ]
+        )
 
 
 def _sha256(path: Path) -> str:

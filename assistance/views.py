@@ -8,6 +8,7 @@ import functools
 import uuid
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -26,7 +27,7 @@ from assistance.forms import (
     WelfareForm,
 )
 from assistance.jobs import upload_path
-from assistance.models import BeneficiaryList, Flag, FlagStatus, Programme
+from assistance.models import BeneficiaryList, Flag, FlagStatus, LineOutcome, Programme
 from core.audit import record
 from core.exports import csv_response, purpose_required, xlsx_response
 from core.jobs import enqueue
@@ -92,18 +93,24 @@ def import_start(request):
 def list_detail(request, pk: int):
     """The per-row report of one imported (or tried) list."""
     beneficiary_list = get_object_or_404(BeneficiaryList.objects.select_related("programme"), pk=pk)
+    outcome = request.GET.get("hasil", "")
+    if outcome not in LineOutcome.values:
+        outcome = ""
     try:
-        start = max(0, int(request.GET.get("mulai", 0)))
+        first_line = max(0, int(request.GET.get("dari", 0)))
     except ValueError:
-        start = 0
-    report = beneficiary_list.report[start : start + REPORT_PAGE_SIZE]
+        first_line = 0
+    page = services.report_page(
+        beneficiary_list, outcome=outcome, from_line=first_line, size=REPORT_PAGE_SIZE
+    )
     context = {
         "list": beneficiary_list,
-        "report": report,
-        "next_start": start + REPORT_PAGE_SIZE
-        if start + REPORT_PAGE_SIZE < len(beneficiary_list.report)
-        else None,
-        "previous_start": max(0, start - REPORT_PAGE_SIZE) if start else None,
+        "report": page.lines,
+        "outcome": outcome,
+        "outcomes": LineOutcome.choices,
+        "keep_days": getattr(settings, "ASSISTANCE_UPLOAD_KEEP_DAYS", 14),
+        "next_line": page.next_line,
+        "previous_line": page.previous_line,
         "may_import": beneficiary_list.dry_run
         and beneficiary_list.stored_file
         and upload_path(beneficiary_list.stored_file).exists(),

@@ -21,7 +21,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _outcomes(beneficiary_list):
-    return {item["line"]: item for item in beneficiary_list.report}
+    return {
+        line.line: {"line": line.line, "outcome": line.outcome, "reasons": line.reasons}
+        for line in beneficiary_list.report_lines.all()
+    }
 
 
 def test_honorific_name_matches_the_register_with_reasons(

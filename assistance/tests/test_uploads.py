@@ -66,3 +66,38 @@ def test_a_dry_run_whose_file_was_pruned_asks_for_a_new_upload(client, db, progr
 
     assert "Berkas uji coba sudah tidak ada; unggah lagi." in response.content.decode()
     assert not Job.objects.filter(kind="assistance.import_list").exists()
+
+
+def test_old_dry_runs_lose_their_row_lines_but_keep_counts(client, db, programmes, regent):
+    from datetime import timedelta
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from assistance.jobs import prune_uploads
+    from assistance.models import BeneficiaryList, ListStatus, ReportLine
+
+    def tried(days_ago: int, *, dry_run: bool = True):
+        made = BeneficiaryList.objects.create(
+            programme=programmes["PKH"],
+            period="2026",
+            file_name="pkh.csv",
+            dry_run=dry_run,
+            status=ListStatus.DRY_RUN if dry_run else ListStatus.DONE,
+            rows_read=1,
+        )
+        BeneficiaryList.objects.filter(pk=made.pk).update(
+            created_at=timezone.now() - timedelta(days=days_ago)
+        )
+        ReportLine.objects.create(beneficiary_list=made, line=2, outcome="added")
+        return made
+
+    old, recent, imported = tried(20), tried(3), tried(60, dry_run=False)
+
+    prune_uploads()
+
+    assert not old.report_lines.exists()
+    assert recent.report_lines.exists() and imported.report_lines.exists()
+    client.force_login(regent)
+    page = client.get(reverse("assistance:list_detail", args=[old.pk])).content.decode()
+    assert "Rincian per baris uji coba dihapus setelah 14 hari" in page

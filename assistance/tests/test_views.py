@@ -318,3 +318,37 @@ def test_demo_data_is_idempotent(db, make_family, make_resident, village):
     assert counts[0] > 0 and counts[1] == 6
     assert (Membership.objects.count(), WelfareStatus.objects.count()) == counts
     assert CombinationRule.objects.count() == 2
+
+
+def test_the_report_pages_by_line_and_filters_by_outcome(
+    client, task_force, programmes, list_file, make_resident, village, settings
+):
+    """A report is read a page at a time from its own rows, with outcomes in words."""
+    import re
+
+    from assistance import views
+
+    settings.LANGUAGE_CODE = "id"
+    people = [make_resident(village, full_name=f"WARGA {n}") for n in range(5)]
+    rows = [[person.nik, "", person.full_name, "", "", village.digits] for person in people]
+    rows.insert(2, list(rows[0]))  # line 4: the person of line 2 again
+    tried = import_list(list_file(rows), programme=programmes["PIP"], period="2026", dry_run=True)
+    assert tried.report_lines.count() == 6
+    client.force_login(task_force)
+    url = reverse("assistance:list_detail", args=[tried.pk])
+
+    def lines(page):
+        return [int(n) for n in re.findall(r'<th scope="row">(\d+)</th>', page)]
+
+    views.REPORT_PAGE_SIZE, saved = 2, views.REPORT_PAGE_SIZE
+    try:
+        first = client.get(url).content.decode()
+        second = client.get(url, {"dari": 4}).content.decode()
+        rejected = client.get(url, {"hasil": "rejected"}).content.decode()
+    finally:
+        views.REPORT_PAGE_SIZE = saved
+
+    assert lines(first) == [2, 3] and "dari=4" in first and 'rel="prev"' not in first
+    assert lines(second) == [4, 5] and "dari=2" in second and "dari=6" in second
+    assert lines(rejected) == [4]
+    assert "Ditolak" in rejected and ">rejected<" not in rejected
