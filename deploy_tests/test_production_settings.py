@@ -93,3 +93,21 @@ def test_celery_needs_its_broker():
     result = run(["manage.py", "check"], **production_env(JOBS_MODE="celery"))
 
     assert "CELERY_BROKER_URL must be set" in result.stderr
+
+
+def test_postgresql_statements_are_prepared_unless_switched_off():
+    """Server-side binding with prepared statements on PostgreSQL; off for old poolers."""
+    script = """
+import django
+django.setup()
+from django.conf import settings
+print(settings.DATABASES["default"].get("OPTIONS", {}))
+"""
+    url = "postgres://smartkampung@127.0.0.1:5/smartkampung"  # never connected to
+
+    on = run(["-c", script], **production_env(DATABASE_URL=url))
+    off = run(["-c", script], **production_env(DATABASE_URL=url, DATABASE_PREPARED_STATEMENTS="0"))
+
+    assert on.returncode == 0 and off.returncode == 0, on.stderr + off.stderr
+    assert on.stdout.strip() == "{'server_side_binding': True, 'prepare_threshold': 5}"
+    assert off.stdout.strip() == "{}"
