@@ -90,6 +90,14 @@ def _wait_until_up(url: str, timeout: float = 60) -> None:
     raise SystemExit(f"The server did not answer at {url} within {timeout:.0f} s.")
 
 
+def _number(text: str) -> float:
+    """A figure of locust's CSV: empty or "N/A" (a page nobody opened after the reset) is 0."""
+    try:
+        return float(text)
+    except (TypeError, ValueError):
+        return 0.0
+
+
 def _locust(host: str, env: dict[str, str], *, users: int, seconds: int, prefix: Path) -> dict:
     """Run locust headless and return its per-page figures from the stats CSV."""
     command = [
@@ -114,9 +122,9 @@ def _locust(host: str, env: dict[str, str], *, users: int, seconds: int, prefix:
             pages[row["Name"]] = {
                 "requests": int(row["Request Count"]),
                 "failures": int(row["Failure Count"]),
-                "median_ms": float(row["50%"] or 0),
-                "p95_ms": float(row["95%"] or 0),
-                "rps": float(row["Requests/s"] or 0),
+                "median_ms": _number(row["50%"]),
+                "p95_ms": _number(row["95%"]),
+                "rps": _number(row["Requests/s"]),
             }
     failures_path = Path(f"{prefix}_failures.csv")
     failures = failures_path.read_text() if failures_path.exists() else ""
