@@ -350,7 +350,8 @@ def match_rows(
                     scored.append((weight, reasons, person))
             decision, person, chance, reasons = decide(scored)
             if problem:
-                reasons = [f"nik_{problem}", *reasons]
+                code = problem if problem.startswith("nik_") else f"nik_{problem}"
+                reasons = [code, *reasons]
             results[row.line] = Result(
                 row.line,
                 decision,

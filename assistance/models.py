@@ -145,7 +145,8 @@ class LineOutcome(models.TextChoices):
     ADDED = "added", _("Ditambahkan")
     REJECTED = "rejected", _("Ditolak")
     REVIEW = "review", _("Perlu diperiksa")
-    UNMATCHED = "unmatched", _("Tidak ditemukan di register")
+    # No person, or none the row's name agrees with (a NIK of someone else among them).
+    UNMATCHED = "unmatched", _("Tidak cocok dengan register")
 
 
 class ReportLine(models.Model):
@@ -180,6 +181,12 @@ class ReportLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.beneficiary_list_id}:{self.line} {self.outcome}"
+
+    @property
+    def reasons_text(self) -> str:
+        from assistance.reasons import describe_all
+
+        return describe_all(self.reasons)
 
 
 class MembershipStatus(models.TextChoices):

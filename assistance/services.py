@@ -27,6 +27,7 @@ from assistance.models import (
     Flag,
     FlagKind,
     FlagStatus,
+    LineOutcome,
     ListStatus,
     MatchMethod,
     Membership,
@@ -429,6 +430,15 @@ def import_list(
 REPORT_BATCH = 5000
 
 
+# The report's filter, grouped as the list's counts are: "to check" holds the rows matched to
+# nobody as well as those matched uncertainly.
+REPORT_FILTERS = {
+    LineOutcome.ADDED: [LineOutcome.ADDED],
+    LineOutcome.REJECTED: [LineOutcome.REJECTED],
+    LineOutcome.REVIEW: [LineOutcome.REVIEW, LineOutcome.UNMATCHED],
+}
+
+
 @dataclass
 class ReportPage:
     lines: list[ReportLine]
@@ -443,7 +453,7 @@ def report_page(
     line number on an index, so the last page of a long list costs what the first does."""
     lines = beneficiary_list.report_lines.all()
     if outcome:
-        lines = lines.filter(outcome=outcome)
+        lines = lines.filter(outcome__in=REPORT_FILTERS.get(outcome, [outcome]))
     page = list(lines.filter(line__gte=from_line).order_by("line")[: size + 1])
     next_line = page[size].line if len(page) > size else None
     earlier = list(

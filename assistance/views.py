@@ -27,7 +27,15 @@ from assistance.forms import (
     WelfareForm,
 )
 from assistance.jobs import upload_path
-from assistance.models import BeneficiaryList, Flag, FlagStatus, LineOutcome, Programme
+from assistance.models import (
+    BeneficiaryList,
+    Flag,
+    FlagStatus,
+    LineOutcome,
+    ListStatus,
+    Programme,
+)
+from assistance.reasons import evidence_rows
 from core.audit import record
 from core.exports import csv_response, purpose_required, xlsx_response
 from core.jobs import enqueue
@@ -94,7 +102,7 @@ def list_detail(request, pk: int):
     """The per-row report of one imported (or tried) list."""
     beneficiary_list = get_object_or_404(BeneficiaryList.objects.select_related("programme"), pk=pk)
     outcome = request.GET.get("hasil", "")
-    if outcome not in LineOutcome.values:
+    if outcome not in services.REPORT_FILTERS:
         outcome = ""
     try:
         first_line = max(0, int(request.GET.get("dari", 0)))
@@ -107,11 +115,18 @@ def list_detail(request, pk: int):
         "list": beneficiary_list,
         "report": page.lines,
         "outcome": outcome,
-        "outcomes": LineOutcome.choices,
+        "outcomes": [
+            (
+                LineOutcome.ADDED,
+                _("Akan ditambahkan") if beneficiary_list.dry_run else _("Ditambahkan"),
+            ),
+            (LineOutcome.REJECTED, _("Ditolak")),
+            (LineOutcome.REVIEW, _("Perlu diperiksa")),
+        ],
         "keep_days": getattr(settings, "ASSISTANCE_UPLOAD_KEEP_DAYS", 14),
         "next_line": page.next_line,
         "previous_line": page.previous_line,
-        "may_import": beneficiary_list.dry_run
+        "may_import": beneficiary_list.status == ListStatus.DRY_RUN
         and beneficiary_list.stored_file
         and upload_path(beneficiary_list.stored_file).exists(),
     }
@@ -123,6 +138,9 @@ def list_detail(request, pk: int):
 def list_commit(request, pk: int):
     """Import for real the file a dry run checked."""
     tried = get_object_or_404(BeneficiaryList, pk=pk, dry_run=True)
+    if tried.status != ListStatus.DRY_RUN:
+        messages.error(request, _("Uji coba ini gagal; perbaiki berkasnya lalu unggah lagi."))
+        return redirect("assistance:import_start")
     if not tried.stored_file or not upload_path(tried.stored_file).exists():
         messages.error(request, _("Berkas uji coba sudah tidak ada; unggah lagi."))
         return redirect("assistance:import_start")
@@ -191,7 +209,7 @@ def flag_detail(request, pk: int):
         "form": form,
         "subject": subject,
         "subject_nik": mask_nik(subject.nik) if subject and subject.nik else "",
-        "evidence": sorted(flag.evidence.items()),
+        "evidence": evidence_rows(flag.evidence),
     }
     return render(request, "assistance/flag_detail.html", context)
 

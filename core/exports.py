@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import functools
 import tempfile
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -115,11 +116,26 @@ def finished_xlsx_response(user, pk: int, *, kind: str, path_for) -> FileRespons
     return response
 
 
+def clean_purpose(text: str) -> str | None:
+    """A stated purpose as it is kept, or None when it says too little.
+
+    Control characters go (PostgreSQL's JSON refuses NUL; the resident's page would show
+    nothing of them), runs of spaces become one, and it needs ``PURPOSE_MIN_LENGTH`` letters or
+    digits: "....." states no purpose.
+    """
+    printable = "".join(
+        " " if unicodedata.category(char).startswith("C") else char for char in str(text)
+    )
+    purpose = " ".join(printable.split())[:PURPOSE_MAX_LENGTH]
+    if sum(char.isalnum() for char in purpose) < PURPOSE_MIN_LENGTH:
+        return None
+    return purpose
+
+
 def export_purpose(request) -> str | None:
     """The purpose the user gave for this export, or None when missing or too short."""
     source = request.POST if request.method == "POST" else request.GET
-    purpose = " ".join(str(source.get(PURPOSE_PARAM, "")).split())[:PURPOSE_MAX_LENGTH]
-    return purpose if len(purpose) >= PURPOSE_MIN_LENGTH else None
+    return clean_purpose(source.get(PURPOSE_PARAM, ""))
 
 
 def ask_purpose(request):

@@ -57,7 +57,6 @@ def business_list(request):
         businesses = form.filter(businesses) if form.is_valid() else businesses.none()
     fmt = requested_format(request)
     if fmt:
-        record("economy.business.exported", actor=request.user, request=request, format=fmt)
         return personal_export_response(
             request, fmt, "umkm", services.BUSINESS_HEADERS, services.business_rows(businesses)
         )
@@ -389,14 +388,6 @@ def grocery_report(request):
     shops = services.spend_per_shop(request.user)
     households = services.goods_per_household(request.user)
     fmt = requested_format(request)
-    if fmt:
-        record(
-            "economy.grocery.exported",
-            actor=request.user,
-            request=request,
-            format=fmt,
-            table=request.GET.get("tabel", "warung"),
-        )
     if fmt and request.GET.get("tabel") == "rumah-tangga":
         rows = (
             (h["family__no_kk"] or "", h["village__name"], h["packages"], h["receipts"])

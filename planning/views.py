@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import DISTRICT_ROLES, VILLAGE_ROLES, Role
-from core.audit import record
 from core.forms import add_errors
 from core.views import keyset_page
 from economy.exports import personal_export_response, requested_format
@@ -59,7 +58,6 @@ def proposal_list(request):
         proposals = form.filter(proposals) if form.is_valid() else proposals.none()
     fmt = requested_format(request)
     if fmt:
-        record("planning.proposal.exported", actor=request.user, request=request, format=fmt)
         return personal_export_response(
             request, fmt, "musrenbang", services.EXPORT_HEADERS, services.export_rows(proposals)
         )

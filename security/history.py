@@ -27,14 +27,20 @@ EXPORT_KINDS = {
     "health.vaccination.exported": _("Data vaksinasi"),
     "health.outreach.exported": _("Daftar sasaran vaksinasi"),
     "health.priority.exported": _("Daftar prioritas pemulihan ekonomi"),
-    "economy.business.exported": _("Daftar UMKM"),
-    "economy.grocery.exported": _("Laporan bantuan sembako"),
-    "economy.list.exported": _("Daftar ekonomi warga"),
+}
+# Lists exported through economy.exports.personal_export_response, by their file name.
+EXPORT_LISTS = {
+    "umkm": _("Daftar UMKM"),
+    "sembako-per-kk": _("Penerimaan bantuan sembako per keluarga"),
+    "sembako-per-warung": _("Belanja bantuan sembako per warung"),
+    "musrenbang": _("Usulan musrenbang"),
 }
 
 
-def export_kind(action: str) -> str:
-    return str(EXPORT_KINDS.get(action, _("Daftar berisi data pribadi")))
+def export_kind(entry: AuditEntry) -> str:
+    """What the export was, in the resident's words."""
+    kind = EXPORT_KINDS.get(entry.action) or EXPORT_LISTS.get((entry.detail or {}).get("list"))
+    return str(kind or _("Daftar berisi data pribadi"))
 
 
 def _staff_entries(queryset, user):
@@ -66,6 +72,6 @@ def exports_covering(user) -> list[AuditEntry]:
     regions = [resident.village_id, WHOLE_REGENCY] + ([district_id] if district_id else [])
     entries = list(_staff_entries(AuditEntry.objects.filter(covers_region__in=regions), user))
     for entry in entries:
-        entry.kind = export_kind(entry.action)
+        entry.kind = export_kind(entry)
         entry.purpose = (entry.detail or {}).get("purpose", "")
     return entries

@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('line', models.PositiveIntegerField(verbose_name='baris')),
-                ('outcome', models.CharField(choices=[('added', 'Ditambahkan'), ('rejected', 'Ditolak'), ('review', 'Perlu diperiksa'), ('unmatched', 'Tidak ditemukan di register')], max_length=16, verbose_name='hasil')),
+                ('outcome', models.CharField(choices=[('added', 'Ditambahkan'), ('rejected', 'Ditolak'), ('review', 'Perlu diperiksa'), ('unmatched', 'Tidak cocok dengan register')], max_length=16, verbose_name='hasil')),
                 ('reasons', models.JSONField(blank=True, default=list, verbose_name='alasan')),
                 ('score', models.FloatField(blank=True, null=True)),
                 ('beneficiary_list', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='report_lines', to='assistance.beneficiarylist')),

@@ -39,7 +39,7 @@ def test_nik_links_and_a_nik_of_someone_else_is_not_trusted():
     )
     assert (by_nik.decision, by_nik.method, by_nik.person.id) == ("link", "nik", 1)
     assert someone_else.method == "probabilistic" and someone_else.person.id == 2
-    assert someone_else.reasons[0] == "nik_nik_other_person"
+    assert someone_else.reasons[0] == "nik_other_person"
 
 
 def test_honorifics_word_order_and_variants_link_with_reasons():

@@ -332,8 +332,9 @@ def test_the_report_pages_by_line_and_filters_by_outcome(
     people = [make_resident(village, full_name=f"WARGA {n}") for n in range(5)]
     rows = [[person.nik, "", person.full_name, "", "", village.digits] for person in people]
     rows.insert(2, list(rows[0]))  # line 4: the person of line 2 again
+    rows.append(["", "", "ORANG TIDAK ADA", "", "", village.digits])  # line 8: nobody
     tried = import_list(list_file(rows), programme=programmes["PIP"], period="2026", dry_run=True)
-    assert tried.report_lines.count() == 6
+    assert tried.report_lines.count() == 7
     client.force_login(task_force)
     url = reverse("assistance:list_detail", args=[tried.pk])
 
@@ -345,6 +346,7 @@ def test_the_report_pages_by_line_and_filters_by_outcome(
         first = client.get(url).content.decode()
         second = client.get(url, {"dari": 4}).content.decode()
         rejected = client.get(url, {"hasil": "rejected"}).content.decode()
+        to_check = client.get(url, {"hasil": "review"}).content.decode()
     finally:
         views.REPORT_PAGE_SIZE = saved
 
@@ -352,3 +354,49 @@ def test_the_report_pages_by_line_and_filters_by_outcome(
     assert lines(second) == [4, 5] and "dari=2" in second and "dari=6" in second
     assert lines(rejected) == [4]
     assert "Ditolak" in rejected and ">rejected<" not in rejected
+    # "To check" holds what the list's count of it holds: the row that matched nobody too.
+    assert lines(to_check) == [8] and tried.review == 1
+    assert "Tidak cocok dengan register" in to_check
+    assert "NIK kosong" in to_check and "nik_missing" not in to_check
+    assert "no_candidate" not in to_check
+
+
+def test_a_finding_shows_its_evidence_in_words(
+    client, task_force, programmes, list_file, make_resident, village
+):
+    from assistance.models import Flag
+
+    person = make_resident(village, full_name="SARMIDI")
+    # The NIK of SARMIDI with another name: held for review, never linked on the NIK alone.
+    path = list_file([[person.nik, "", "JOKO SUSILO", "", "", village.digits]])
+    import_list(path, programme=programmes["PIP"], period="2026", dry_run=False)
+    flag = Flag.objects.get()
+    client.force_login(task_force)
+
+    page = client.get(reverse("assistance:flag_detail", args=[flag.pk])).content.decode()
+
+    assert "Alasan pencocokan" in page and "match_reasons" not in page
+    assert "NIK milik penduduk lain yang namanya berbeda" in page
+    assert "nik_other_person" not in page
+
+
+def test_a_failed_dry_run_offers_no_import(client, task_force, programmes):
+    from assistance.models import ListStatus
+
+    failed = BeneficiaryList.objects.create(
+        programme=programmes["PKH"],
+        period="2026",
+        file_name="salah.csv",
+        dry_run=True,
+        status=ListStatus.FAILED,
+        stored_file="salah.csv",
+        error="Baris judul kolom tidak ditemukan.",
+    )
+    client.force_login(task_force)
+
+    page = client.get(reverse("assistance:list_detail", args=[failed.pk])).content.decode()
+    refused = client.post(reverse("assistance:list_commit", args=[failed.pk]), follow=True)
+
+    assert "Impor sekarang" not in page and "belum ada yang disimpan" not in page
+    assert "Uji coba ini gagal" in refused.content.decode()
+    assert not Job.objects.filter(kind="assistance.import_list").exists()

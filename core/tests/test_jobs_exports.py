@@ -162,7 +162,23 @@ class TestExportPurpose:
         assert 'type="hidden" name="wilayah"' in body  # the other parameters come along
         assert not AuditEntry.objects.filter(action__endswith=".exported").exists()
         short = client.get(self.URL, {"keperluan": "abc"})
-        assert "paling sedikit 5 karakter" in short.content.decode()
+        assert "paling sedikit 5 huruf atau angka" in short.content.decode()
+        for says_nothing in (".....", "- - - - - -", "\x00\x00\x00x", "ab\u200bc"):
+            assert (
+                'name="keperluan"'
+                in client.get(self.URL, {"keperluan": says_nothing}).content.decode()
+            )
+        assert not AuditEntry.objects.filter(action__endswith=".exported").exists()
+
+    def test_control_characters_are_dropped_from_the_purpose(self, client, village_officer):
+        """PostgreSQL's JSON refuses NUL: a purpose with one must not break the export."""
+        from core.models import AuditEntry
+
+        client.force_login(village_officer)
+        response = client.get(self.URL, {"keperluan": "Rekap\x00 dosis\x1b kedua"})
+        b"".join(response.streaming_content)
+        entry = AuditEntry.objects.get(action="health.vaccination.exported")
+        assert entry.detail["purpose"] == "Rekap dosis kedua"
 
     def test_the_stated_purpose_is_kept_in_the_audit_entry(self, client, village_officer):
         from core.models import AuditEntry

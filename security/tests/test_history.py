@@ -50,6 +50,17 @@ def test_the_resident_sees_exports_of_their_village_district_and_regency_only(
     assert page.count("Daftar penduduk") == 3
 
 
+def test_an_economy_list_is_named_by_its_file(client, resident_user, village_officer):
+    request = RequestFactory().get("/ekspor")
+    request.export_purpose = "pendataan UMKM desa"
+    record("economy.list.exported", actor=village_officer, request=request, list="umkm")
+    client.force_login(resident_user)
+
+    page = client.get(HISTORY_URL).content.decode()
+
+    assert "Daftar UMKM" in page and "pendataan UMKM desa" in page
+
+
 def test_a_residents_own_export_is_not_listed_and_staff_get_404(client, resident_user, regent):
     _export(resident_user, "unduhan sendiri")
     client.force_login(resident_user)
