@@ -13,6 +13,12 @@ class ImportForm(forms.Form):
     programme = forms.ModelChoiceField(
         label=_("Program"), queryset=Programme.objects.filter(active=True), to_field_name="code"
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # "PKH — Program Keluarga Harapan": the code officers use, and what it stands for.
+        self.fields["programme"].label_from_instance = lambda p: f"{p.code} — {p.name}"
+
     period = forms.CharField(
         label=_("Periode/tahap"), max_length=32, help_text=_("Misalnya 2026 atau 2026-T1.")
     )

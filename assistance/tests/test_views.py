@@ -400,3 +400,11 @@ def test_a_failed_dry_run_offers_no_import(client, task_force, programmes):
     assert "Impor sekarang" not in page and "belum ada yang disimpan" not in page
     assert "Uji coba ini gagal" in refused.content.decode()
     assert not Job.objects.filter(kind="assistance.import_list").exists()
+
+
+def test_the_import_form_names_each_programme(client, task_force, programmes):
+    client.force_login(task_force)
+
+    page = client.get(reverse("assistance:import_start")).content.decode()
+
+    assert f"PKH — {programmes['PKH'].name}" in page

@@ -362,3 +362,13 @@ def test_the_catalogue_speaks_english_when_asked(client, db):
     assert "Free (Rp0)" in page
     assert "Certificate of low income / poverty (SKTM)" in page
     assert "Katalog layanan" not in page
+
+
+def test_the_catalogue_is_in_name_order_of_the_language_read(client, db):
+    import re
+
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("services:catalogue")).content.decode()
+
+    names = re.findall(r'<th scope="row"><a href="[^"]+">([^<]+)</a>', page)
+    assert len(names) > 20 and names == sorted(names)
