@@ -30,7 +30,13 @@ PUBLIC_PAGES = [
     "/aktivasi/",
     "/masuk/",
 ]
-RESIDENT_PAGES = ["/warga/", "/data-saya/", "/permohonan/", f"/layanan/{VILLAGE_LETTER}/ajukan/"]
+RESIDENT_PAGES = [
+    "/warga/",
+    "/data-saya/",
+    "/data-saya/riwayat-akses/",
+    "/permohonan/",
+    f"/layanan/{VILLAGE_LETTER}/ajukan/",
+]
 OFFICER_PAGES = ["/permohonan/", "/penduduk/"]
 KIOSK_PAGES = ["/anjungan/", "/anjungan/menu/", "/anjungan/layanan/", "/anjungan/dokumen/"]
 
@@ -116,7 +122,17 @@ def test_public_pages(new_page, screenshot):
     assert problems == []
 
 
-def test_resident_pages(new_page, screenshot, resident_with_pin):
+def test_resident_pages(new_page, screenshot, resident_with_pin, make_user):
+    from django.test import RequestFactory
+
+    from accounts.roles import Role
+    from core.audit import record
+
+    # An export of the resident's village whose purpose is one long word: it must wrap.
+    officer = make_user(Role.VILLAGE_OFFICER, region=resident_with_pin.resident.village)
+    export = RequestFactory().get("/penduduk/ekspor.csv")
+    export.export_purpose = "Verifikasi" + "X" * 150
+    record("people.resident.exported", actor=officer, request=export)
     services.start_application(
         service=Service.objects.get(code=VILLAGE_LETTER),
         user=resident_with_pin,
