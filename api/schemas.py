@@ -180,8 +180,12 @@ class ApplicationEventOut(Schema):
     action: str
     from_state: str
     to_state: str
-    actor: str = Field(alias="actor_label")
+    actor: str
     note: str
+
+    @staticmethod
+    def resolve_actor(event) -> str:
+        return event.actor_display
 
 
 class ApplicationAttachmentOut(Schema):

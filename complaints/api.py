@@ -97,7 +97,7 @@ class EventOut(Schema):
 
     @staticmethod
     def resolve_actor(obj) -> str:
-        return obj.actor_label
+        return obj.actor_display
 
     @staticmethod
     def resolve_state(obj) -> str:

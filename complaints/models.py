@@ -260,6 +260,11 @@ EVENT_ACTIONS = {
 }
 
 
+# ``ComplaintEvent.actor_role`` of a step the reporter took, and of one the platform took.
+REPORTER = "reporter"
+SYSTEM = "system"
+
+
 class ComplaintEvent(models.Model):
     """One step in a complaint's history: a state change, an escalation, a reply."""
 
@@ -272,8 +277,11 @@ class ComplaintEvent(models.Model):
         blank=True,
         related_name="+",
     )
-    # The office or role, never the reporter's name: the public timeline shows this label.
+    # Who acted, never by the reporter's name: ``actor_role`` is a role code, "reporter" or
+    # "system", shown in the reader's language; ``actor_label`` the office (a region's or an
+    # agency's name). Entries written before the role had its own field hold a whole label.
     actor_label = models.CharField(_("pelaku"), max_length=150, blank=True)
+    actor_role = models.CharField(_("peran pelaku"), max_length=32, blank=True)
     action = models.CharField(_("tindakan"), max_length=32)
     from_state = models.CharField(max_length=16, blank=True)
     to_state = models.CharField(max_length=16, blank=True)
@@ -296,6 +304,22 @@ class ComplaintEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.action}"
+
+    @property
+    def actor_display(self) -> str:
+        """ "Pelapor", "Sistem", "Petugas desa/kelurahan Sarongan" or an agency's name."""
+        role = self.actor_role
+        if role == REPORTER:
+            return str(_("Pelapor"))
+        if role == SYSTEM:
+            return str(_("Sistem"))
+        if not role or (role in AGENCY_ROLES and self.actor_label):
+            return self.actor_label
+        try:
+            role_label = str(Role(role).label)
+        except ValueError:
+            role_label = role
+        return f"{role_label} {self.actor_label}".strip()
 
     @property
     def action_label(self) -> str:

@@ -29,6 +29,8 @@ from complaints import photos as photo_files
 from complaints.models import (
     OPEN_STATES,
     PROTECTED_CATEGORIES,
+    REPORTER,
+    SYSTEM,
     Category,
     Channel,
     Complaint,
@@ -175,17 +177,17 @@ def office_label(complaint: Complaint) -> str:
     return complaint.office_label
 
 
-def actor_label(user) -> str:
-    """How an actor appears in the public timeline: their office, never their name."""
-    if user is None or not user.is_authenticated:
-        return _("Pelapor")
-    if user.role == Role.RESIDENT:
-        return _("Pelapor")
+def actor_of(user) -> tuple[str, str]:
+    """(role, office) for the public timeline: never a name. The role is a code, shown in the
+    reader's language (``ComplaintEvent.actor_display``); the office a region's or an agency's
+    name."""
+    if user is None or not user.is_authenticated or user.role == Role.RESIDENT:
+        return REPORTER, ""
     if user.role in AGENCY_ROLES and user.agency_id:
-        return str(user.agency)
+        return user.role, str(user.agency)
     if user.region_id:
-        return f"{user.get_role_display()} {user.region.name}"
-    return str(user.get_role_display())
+        return user.role, user.region.name
+    return user.role, ""
 
 
 # --------------------------------------------------------------------------- intake
@@ -398,7 +400,7 @@ def submit_complaint(
         if channel == Channel.CALL_CENTRE:
             _event(complaint, user, "create", "", State.NEW)
         else:
-            _event(complaint, None, "create", "", State.NEW, label=_("Pelapor"))
+            _event(complaint, None, "create", "", State.NEW, by_reporter=True)
         if complaint.state != State.NEW:
             _event(complaint, None, "route", State.NEW, complaint.state, office_label(complaint))
         audit.record(
@@ -419,13 +421,16 @@ def submit_complaint(
     return complaint
 
 
-def _event(complaint, user, action, from_state, to_state, note="", *, label=None):
-    if label is None:
-        label = actor_label(user) if user is not None else _("Sistem")
+def _event(complaint, user, action, from_state, to_state, note="", *, by_reporter=False):
+    if by_reporter:
+        role, office = REPORTER, ""
+    else:
+        role, office = actor_of(user) if user is not None else (SYSTEM, "")
     return ComplaintEvent.objects.create(
         complaint=complaint,
         actor=user if user is not None and user.is_authenticated else None,
-        actor_label=label,
+        actor_label=office,
+        actor_role=role,
         action=action,
         from_state=from_state,
         to_state=to_state,
@@ -625,7 +630,7 @@ def reopen(
             State.RESOLVED,
             State.REOPENED,
             reason,
-            label=_("Pelapor") if by_reporter else None,
+            by_reporter=by_reporter,
         )
         audit.record(
             "complaints.complaint.reopened",
@@ -655,7 +660,7 @@ def confirm_resolved(complaint: Complaint, *, request=None) -> Complaint:
             State.RESOLVED,
             State.CLOSED,
             _("Masalah sudah teratasi."),
-            label=_("Pelapor"),
+            by_reporter=True,
         )
         audit.record(
             "complaints.complaint.confirmed",
@@ -693,12 +698,14 @@ def post_reply(
     ).first()
     if existing is not None:
         return existing, False
+    role, office = actor_of(user)
     try:
         with transaction.atomic():
             event = ComplaintEvent.objects.create(
                 complaint=complaint,
                 actor=user,
-                actor_label=actor_label(user),
+                actor_label=office,
+                actor_role=role,
                 action="reply",
                 note=body,
                 is_reply=True,

@@ -75,6 +75,15 @@ class ServiceQuerySet(models.QuerySet):
         return queryset
 
 
+def named_with_role(name: str, role: str) -> str:
+    """ "SITI (Petugas desa/kelurahan)": the role in the reader's language, not the writer's."""
+    try:
+        role_label = Role(role).label if role else ""
+    except ValueError:
+        role_label = role
+    return f"{name} ({role_label})" if role_label else name
+
+
 class Service(models.Model):
     """One entry of the catalogue: what a resident can ask for, from whom, at what cost."""
 
@@ -438,8 +447,11 @@ class ApplicationEvent(models.Model):
         related_name="+",
         verbose_name=_("pelaku"),
     )
-    # Kept as text so the history still reads right after an account is removed.
+    # Kept as text so the history still reads right after an account is removed: the name,
+    # and the role as a code, shown in the reader's language ("Name (Village officer)").
+    # Entries written before the role had its own field hold both in ``actor_label``.
     actor_label = models.CharField(_("pelaku"), max_length=200, blank=True)
+    actor_role = models.CharField(_("peran pelaku"), max_length=32, blank=True)
     action = models.CharField(_("tindakan"), max_length=20)
     from_state = models.CharField(_("dari"), max_length=12, choices=State.choices, blank=True)
     to_state = models.CharField(_("ke"), max_length=12, choices=State.choices)
@@ -452,6 +464,10 @@ class ApplicationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.from_state}->{self.to_state}"
+
+    @property
+    def actor_display(self) -> str:
+        return named_with_role(self.actor_label, self.actor_role)
 
 
 class Attachment(models.Model):
@@ -505,8 +521,10 @@ class ApplicationNote(models.Model):
         related_name="+",
         verbose_name=_("penulis"),
     )
-    # Kept as text so the note still says who wrote it after the account is removed.
+    # Kept as text so the note still says who wrote it after the account is removed (the role
+    # as a code, as for ApplicationEvent).
     author_label = models.CharField(_("penulis"), max_length=200, blank=True)
+    author_role = models.CharField(_("peran penulis"), max_length=32, blank=True)
     text = models.TextField(_("catatan"), max_length=2000)
     created_at = models.DateTimeField(_("waktu"), default=timezone.now)
 
@@ -517,3 +535,7 @@ class ApplicationNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id}: {self.text[:40]}"
+
+    @property
+    def author_display(self) -> str:
+        return named_with_role(self.author_label, self.author_role)

@@ -155,6 +155,7 @@ def _create_draft(service, user, applicant, subject, answers, channel, idempoten
         application=application,
         actor=user,
         actor_label=workflow.actor_label(user),
+        actor_role=workflow.actor_role(user),
         action="create",
         from_state="",
         to_state=State.DRAFT,
@@ -610,6 +611,7 @@ def add_note(application: Application, user, text: str, *, request=None) -> Appl
             application=application,
             author=user,
             author_label=workflow.actor_label(user),
+            author_role=workflow.actor_role(user),
             text=text[:2000],
         )
         audit.record(

@@ -340,6 +340,7 @@ def move(application: Application, action: str, user, *, note: str = "", request
         at=now,
         actor=user,
         actor_label=actor_label(user),
+        actor_role=actor_role(user),
         action=action,
         from_state=from_state,
         to_state=to_state,
@@ -359,13 +360,16 @@ def move(application: Application, action: str, user, *, note: str = "", request
 
 
 def actor_label(user) -> str:
-    """How the history names who acted: name and role, never a NIK."""
+    """How the history names who acted, never by NIK; the role goes apart (``actor_role``)."""
     if user is None:
         return ""
     name = user.get_full_name() or (user.resident.full_name if user.resident_id else "")
-    name = name or user.get_username()
-    role = user.get_role_display() if getattr(user, "role", "") else ""
-    return f"{name} ({role})" if role else name
+    return name or user.get_username()
+
+
+def actor_role(user) -> str:
+    """The role code the history shows beside the name, in the reader's language."""
+    return (getattr(user, "role", "") or "") if user is not None else ""
 
 
 def notify_applicant(application_pk: int, event_pk: int) -> None:

@@ -306,7 +306,7 @@ def test_reporter_reopens_only_within_the_window(make_complaint, village_officer
     reopened = services.reopen(complaint, reason="Belum beres", by_reporter=True)
     assert reopened.state == State.REOPENED
     assert reopened.reporter_confirmed is False
-    assert reopened.events.get(action="reopen").actor_label == "Pelapor"
+    assert reopened.events.get(action="reopen").actor_display == "Pelapor"
 
 
 def test_reporter_confirms_and_the_complaint_closes(make_complaint, village_officer):

@@ -403,3 +403,21 @@ def test_pages_are_light_and_translated(client, complaint, village_officer):
     detail = client.get(reverse("complaints:staff_detail", args=[complaint.tracking_code]))
     assert len(detail.content) < 150_000
     assert 'style="' not in detail.text
+
+
+def test_the_timeline_names_who_acted_in_the_readers_language(
+    client, make_complaint, village_officer
+):
+    complaint = make_complaint()
+    services.transition(complaint, user=village_officer, to_state=State.RESOLVED, note="Beres.")
+    services.confirm_resolved(complaint)
+    url = reverse("complaints:track", args=[complaint.tracking_code])
+
+    indonesian = client.get(url).text
+    client.cookies["django_language"] = "en"
+    english = client.get(url).text
+
+    office = village_officer.region.name
+    assert f"Petugas desa / kelurahan {office}" in indonesian and "Pelapor" in indonesian
+    assert f"Village officer {office}" in english and "Reporter" in english
+    assert "Pelapor" not in english and "Petugas desa" not in english

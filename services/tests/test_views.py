@@ -372,3 +372,31 @@ def test_the_catalogue_is_in_name_order_of_the_language_read(client, db):
 
     names = re.findall(r'<th scope="row"><a href="[^"]+">([^<]+)</a>', page)
     assert len(names) > 20 and names == sorted(names)
+
+
+def test_the_history_names_roles_in_the_readers_language(
+    client, submitted, village_officer, applicant_user, village_letter
+):
+    """A step's role is kept as a code: an officer's step reads "(Village officer)" in
+    English and "(Petugas desa / kelurahan)" in Indonesian, whoever's language wrote it."""
+    from services.models import ApplicationEvent
+
+    application = submitted(village_letter)
+    client.force_login(village_officer)
+    client.cookies["django_language"] = "en"
+    act(client, application, "verify")
+    # An entry written before roles had their own field still reads as it was written.
+    ApplicationEvent.objects.create(
+        application=application, actor_label="SUTRISNO (Petugas)", action="note", to_state="x"
+    )
+    client.force_login(applicant_user)
+
+    client.cookies["django_language"] = "id"
+    indonesian = client.get(detail(application)).content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(detail(application)).content.decode()
+
+    assert "(Petugas desa / kelurahan)" in indonesian and "(Village officer)" not in indonesian
+    assert "(Village officer)" in english and "(Petugas desa / kelurahan)" not in english
+    assert "(Resident)" in english and "(Warga)" in indonesian
+    assert "SUTRISNO (Petugas)" in english
