@@ -208,6 +208,63 @@ class ProposalEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.proposal_id}:{self.kind}"
 
+    @property
+    def description(self) -> str:
+        """The step in words, in the reader's language: "Diputuskan di Musrenbang desa: Didanai"."""
+        detail = self.detail or {}
+
+        def numbers(key) -> str:
+            values = detail.get(key)
+            values = values if isinstance(values, list) else [values]
+            return ", ".join(f"#{value}" for value in values if value is not None)
+
+        def label(choices, value) -> str:
+            try:
+                return str(choices(value).label)
+            except ValueError:
+                return str(value)
+
+        kind = self.kind
+        if kind == "edited":
+            names = {field.name: field for field in Proposal._meta.get_fields()}
+            changes = []
+            for name, values in (detail.get("changes") or {}).items():
+                field = names.get(name)
+                shown = str(getattr(field, "verbose_name", name))
+                if isinstance(values, list) and len(values) == 2:
+                    shown += f" ({values[0]} → {values[1]})"
+                changes.append(shown)
+            text = _("Diubah: %(fields)s") % {"fields": "; ".join(changes)}
+        elif kind == "decided":
+            text = _("Diputuskan di %(meeting)s: %(outcome)s") % {
+                "meeting": label(MeetingLevel, detail.get("level")),
+                "outcome": label(Outcome, detail.get("outcome")),
+            }
+        elif kind == "progress":
+            text = _("Kemajuan %(percent)s%%") % {"percent": detail.get("percent", "")}
+        else:
+            template = EVENT_TEXTS.get(kind)
+            if template is None:
+                return kind
+            text = str(template) % {
+                key: numbers(key) for key in ("target", "sources", "source", "parts", "to")
+            }
+        note = detail.get("note")
+        return f"{text} — {note}" if note else str(text)
+
+
+# What each kind of ProposalEvent says; "edited", "decided" and "progress" are composed above.
+EVENT_TEXTS = {
+    "created": _("Usulan dibuat"),
+    "photo_added": _("Foto ditambahkan"),
+    "merged_into": _("Digabung ke usulan %(target)s"),
+    "merged_from": _("Gabungan dari usulan %(sources)s"),
+    "split_from": _("Pecahan dari usulan %(source)s"),
+    "split_into": _("Dipecah menjadi usulan %(parts)s"),
+    "carried_to": _("Dibawa ke tahun berikutnya sebagai usulan %(to)s"),
+    "carried_from": _("Lanjutan dari usulan %(source)s tahun sebelumnya"),
+}
+
 
 class ProgressReport(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="reports")

@@ -239,3 +239,22 @@ def test_forms_render(client, propose, resident_user):
     assert response.status_code == 302
     proposal.refresh_from_db()
     assert proposal.title == "Jalan baru"
+
+
+def test_the_history_reads_in_words(client, propose, resident_user, village_officer, meeting):
+    original = propose(resident_user, title="Jalan Krajan rusak")
+    target = propose(village_officer, title="Perbaikan jalan Krajan")
+    services.edit_proposal(target, village_officer, estimated_cost="175000000")
+    services.merge([original], target, village_officer, note="Sama lokasinya")
+    services.decide(target, meeting(MeetingLevel.HAMLET), "forwarded", village_officer)
+    client.force_login(village_officer)
+
+    page = client.get(reverse("planning:proposal_detail", args=[target.pk])).content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("planning:proposal_detail", args=[target.pk])).content.decode()
+
+    assert "Usulan dibuat" in page and "(150000000 → 175000000)" in page
+    assert "Diputuskan di Musyawarah dusun: Diteruskan ke tahap berikutnya" in page
+    assert f"Gabungan dari usulan #{original.pk} — Sama lokasinya" in page
+    assert "<code>" not in page and "merged_from" not in page and "changes:" not in page
+    assert "Proposal created" in english
