@@ -54,6 +54,7 @@ def describe_all(reasons) -> str:
 
 EVIDENCE_LABELS = {
     "line": gettext_lazy("Baris di berkas"),
+    "first_line": gettext_lazy("Pertama kali muncul di baris"),
     "nik": gettext_lazy("NIK di berkas"),
     "name": gettext_lazy("Nama di berkas"),
     "birth_date": gettext_lazy("Tanggal lahir di berkas"),

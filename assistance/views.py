@@ -127,6 +127,7 @@ def list_detail(request, pk: int):
         "next_line": page.next_line,
         "previous_line": page.previous_line,
         "may_import": beneficiary_list.status == ListStatus.DRY_RUN
+        and beneficiary_list.added > 0
         and beneficiary_list.stored_file
         and upload_path(beneficiary_list.stored_file).exists(),
     }

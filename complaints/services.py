@@ -7,6 +7,7 @@ history (``ComplaintEvent``) and the audit trail, and tells the reporter when th
 
 from __future__ import annotations
 
+import base64
 import datetime
 import hashlib
 import logging
@@ -21,6 +22,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
@@ -415,7 +417,7 @@ def submit_complaint(
     _tell_reporter(
         complaint,
         _("Pengaduan %(code)s diterima") % {"code": complaint.tracking_code},
-        _("Simpan kode ini untuk melacak pengaduan Anda."),
+        _("Simpan kode ini untuk melacak pengaduan Anda.") + " " + _key_line(complaint),
         "complaints.complaint.created",
     )
     return complaint
@@ -436,6 +438,46 @@ def _event(complaint, user, action, from_state, to_state, note="", *, by_reporte
         to_state=to_state,
         note=note,
     )
+
+
+# --------------------------------------------------------------------------- the reporter's key
+
+
+def reporter_key(complaint: Complaint) -> str:
+    """The reporter's answer key ("K7Q2M-9XDAB"): with it, and only with it or signed in as the
+    reporter, the tracking page takes "resolved" or "reopen" for this complaint.
+
+    The tracking code is public (the public list shows every one), so it proves nothing.
+    The key is derived from the complaint and the server's secret key (nothing stored):
+    given on the page after filing and in every message to the reporter.
+    """
+    digest = salted_hmac(
+        "smartkampung.complaints.reporter_key",
+        f"{complaint.pk}:{complaint.tracking_code}",
+        algorithm="sha256",
+    ).digest()
+    text = base64.b32encode(digest).decode()[:10]
+    return f"{text[:5]}-{text[5:]}"
+
+
+def is_reporter(complaint: Complaint, *, user=None, key: str = "") -> bool:
+    """Whether this request speaks for the complaint's reporter: the resident who filed it,
+    signed in, or anyone holding its key."""
+    if user is not None and user.is_authenticated and user.role == Role.RESIDENT:
+        if complaint.reporter_user_id and complaint.reporter_user_id == user.pk:
+            return True
+        if complaint.reporter_resident_id and complaint.reporter_resident_id == user.resident_id:
+            return True
+    given = "".join(char for char in str(key or "").upper() if char.isalnum())
+    expected = reporter_key(complaint).replace("-", "")
+    return bool(given) and constant_time_compare(given, expected)
+
+
+def _key_line(complaint: Complaint) -> str:
+    return _(
+        "Kunci jawaban: %(key)s. Dengan kunci ini, di halaman lacak pengaduan, Anda menjawab "
+        "apakah masalahnya sudah teratasi."
+    ) % {"key": reporter_key(complaint)}
 
 
 def _tell_reporter(complaint: Complaint, subject: str, body: str, event: str) -> None:
@@ -531,7 +573,9 @@ def transition(
                 "Apakah masalah Anda sudah teratasi? Jawab di halaman lacak pengaduan dalam "
                 "%(days)d hari; jika belum, Anda dapat membukanya kembali."
             )
-            % {"days": reopen_days()},
+            % {"days": reopen_days()}
+            + " "
+            + _key_line(complaint),
             "complaints.complaint.resolved",
         )
     return current

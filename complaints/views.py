@@ -12,7 +12,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -47,6 +49,9 @@ from core.views import keyset_page
 
 PAGE_SIZE = 25
 
+# The query/form field carrying the reporter's answer key (services.reporter_key).
+KEY_PARAM = "kunci"
+
 
 def _channel_for(user) -> str:
     if user.is_authenticated and user.role == Role.KIOSK:
@@ -79,11 +84,20 @@ def create(request):
         else:
             messages.success(
                 request,
-                _("Pengaduan diterima. Kode lacak Anda: %(code)s — simpan kode ini.")
-                % {"code": complaint.tracking_code},
+                _(
+                    "Pengaduan diterima. Kode lacak: %(code)s. Kunci jawaban: %(key)s. Simpan "
+                    "keduanya: hanya dengan kunci ini Anda dapat menjawab apakah masalahnya "
+                    "sudah teratasi."
+                )
+                % {"code": complaint.tracking_code, "key": services.reporter_key(complaint)},
             )
-            return redirect("complaints:track", complaint.tracking_code)
+            return redirect(_track_url(complaint, key=services.reporter_key(complaint)))
     return render(request, "complaints/create.html", {"form": form})
+
+
+def _track_url(complaint: Complaint, *, key: str = "") -> str:
+    url = reverse("complaints:track", args=[complaint.tracking_code])
+    return f"{url}?{urlencode({KEY_PARAM: key})}" if key else url
 
 
 def public_list(request):
@@ -116,9 +130,12 @@ def _by_code(code: str) -> Complaint:
 
 
 def track(request, code: str):
-    """The reporter's page, opened with the tracking code: status, replies, and "resolved?"."""
+    """The complaint's public page, opened with the tracking code: status and replies. Its
+    reporter (signed in, or with the answer key) also answers "resolved?" here."""
     complaint = _by_code(code)
-    may_answer = complaint.state == State.RESOLVED and publishing.reopen_open(complaint)
+    key = request.GET.get(KEY_PARAM, "")
+    answerable = complaint.state == State.RESOLVED and publishing.reopen_open(complaint)
+    may_answer = answerable and services.is_reporter(complaint, user=request.user, key=key)
     return render(
         request,
         "complaints/track.html",
@@ -127,15 +144,37 @@ def track(request, code: str):
             "view": publishing.public_view(complaint),
             "events": list(complaint.events.all()),
             "may_answer": may_answer,
+            "asks_for_key": answerable and not may_answer,
+            "wrong_key": bool(key) and not may_answer,
+            "key": key if may_answer else "",
+            "key_param": KEY_PARAM,
             "reopen_form": ReopenForm() if may_answer else None,
             "reopen_days": services.reopen_days(),
         },
     )
 
 
+def _refuse_unless_reporter(request, complaint: Complaint):
+    """None for the reporter; otherwise the tracking page again, with what to do."""
+    key = request.POST.get(KEY_PARAM, "")
+    if services.is_reporter(complaint, user=request.user, key=key):
+        return None
+    messages.error(
+        request,
+        _(
+            "Hanya pelapor yang dapat menjawab. Masukkan kunci jawaban dari pesan yang Anda "
+            "terima, atau masuk sebagai warga yang mengirim pengaduan ini."
+        ),
+    )
+    return redirect(_track_url(complaint))
+
+
 @require_POST
 def track_confirm(request, code: str):
     complaint = _by_code(code)
+    refused = _refuse_unless_reporter(request, complaint)
+    if refused is not None:
+        return refused
     try:
         services.confirm_resolved(complaint, request=request)
     except ValidationError as error:
@@ -148,10 +187,13 @@ def track_confirm(request, code: str):
 @require_POST
 def track_reopen(request, code: str):
     complaint = _by_code(code)
+    refused = _refuse_unless_reporter(request, complaint)
+    if refused is not None:
+        return refused
     form = ReopenForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Tuliskan alasan membuka kembali."))
-        return redirect("complaints:track", complaint.tracking_code)
+        return redirect(_track_url(complaint, key=request.POST.get(KEY_PARAM, "")))
     try:
         services.reopen(
             complaint, reason=form.cleaned_data["reason"], by_reporter=True, request=request
@@ -187,8 +229,11 @@ def call_centre(request):
         else:
             messages.success(
                 request,
-                _("Tercatat. Bacakan kode lacak kepada penelepon: %(code)s")
-                % {"code": complaint.tracking_code},
+                _(
+                    "Tercatat. Bacakan kepada penelepon kode lacak %(code)s dan kunci "
+                    "jawaban %(key)s."
+                )
+                % {"code": complaint.tracking_code, "key": services.reporter_key(complaint)},
             )
             return redirect("complaints:call_centre")
     taken = Complaint.objects.visible_to(request.user).select_related("village")

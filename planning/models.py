@@ -209,6 +209,21 @@ class ProposalEvent(models.Model):
         return f"{self.proposal_id}:{self.kind}"
 
     @property
+    def actor_display(self) -> str:
+        """Who took the step: "Warga" for a resident (their name is not for every reader),
+        an officer's name and role; never a login name."""
+        from accounts.roles import Role
+
+        user = self.actor
+        if user is None:
+            return ""
+        role = str(user.get_role_display()) if user.role else ""
+        if user.role == Role.RESIDENT:
+            return role
+        name = user.get_full_name()
+        return f"{name}, {role}" if name and role else (name or role)
+
+    @property
     def description(self) -> str:
         """The step in words, in the reader's language: "Diputuskan di Musrenbang desa: Didanai"."""
         detail = self.detail or {}

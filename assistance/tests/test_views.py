@@ -408,3 +408,31 @@ def test_the_import_form_names_each_programme(client, task_force, programmes):
     page = client.get(reverse("assistance:import_start")).content.decode()
 
     assert f"PKH — {programmes['PKH'].name}" in page
+
+
+def test_a_dry_run_says_what_would_be_added_and_offers_no_empty_import(
+    client, task_force, programmes, list_file, make_resident, village
+):
+    person = make_resident(village, full_name="WAGIMAN")
+    good = import_list(
+        list_file([[person.nik, "", "WAGIMAN", "", "", village.digits]]),
+        programme=programmes["PIP"],
+        period="2026",
+        dry_run=True,
+        stored_file="ada.csv",
+    )
+    empty = import_list(
+        list_file([["", "", "ORANG TIDAK ADA", "", "", village.digits]]),
+        programme=programmes["PIP"],
+        period="2026",
+        dry_run=True,
+        stored_file="kosong.csv",
+    )
+    client.force_login(task_force)
+
+    page = client.get(reverse("assistance:list_detail", args=[good.pk])).content.decode()
+    nothing = client.get(reverse("assistance:list_detail", args=[empty.pk])).content.decode()
+
+    assert "<td>Akan ditambahkan</td>" in page and "<td>Ditambahkan</td>" not in page
+    assert "Impor sekarang" not in nothing
+    assert "tidak ada yang perlu diimpor" in nothing

@@ -32,7 +32,10 @@ def test_visitor_files_a_complaint_and_lands_on_its_tracking_page(client, villag
     response = client.post(reverse("complaints:create"), _form(village))
     complaint = Complaint.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("complaints:track", args=[complaint.tracking_code])
+    assert response["Location"] == (
+        reverse("complaints:track", args=[complaint.tracking_code])
+        + f"?kunci={services.reporter_key(complaint)}"
+    )
     assert complaint.channel == Channel.WEB
     assert complaint.reporter_phone == "081299990000"
     page = client.get(response["Location"])
@@ -120,25 +123,71 @@ def test_reporter_answers_resolved_or_reopens_by_tracking_code(
     client, make_complaint, village_officer
 ):
     complaint = make_complaint()
+    key = {"kunci": services.reporter_key(complaint)}
     services.transition(complaint, user=village_officer, to_state=State.RESOLVED, note="Beres.")
-    page = client.get(reverse("complaints:track", args=[complaint.tracking_code]))
-    assert "sudah teratasi" in page.text
+    page = client.get(reverse("complaints:track", args=[complaint.tracking_code]), key)
+    assert "sudah teratasi" in page.text and 'name="kunci"' in page.text
     assert "Selesai ditangani" in page.text and "resolved" not in page.text
 
-    client.post(reverse("complaints:track_reopen", args=[complaint.tracking_code]), {"reason": ""})
+    reopen = reverse("complaints:track_reopen", args=[complaint.tracking_code])
+    client.post(reopen, {"reason": "", **key})
     complaint.refresh_from_db()
     assert complaint.state == State.RESOLVED
-    client.post(
-        reverse("complaints:track_reopen", args=[complaint.tracking_code]),
-        {"reason": "Masih berlubang."},
-    )
+    client.post(reopen, {"reason": "Masih berlubang.", **key})
     complaint.refresh_from_db()
     assert complaint.state == State.REOPENED
 
     services.transition(complaint, user=village_officer, to_state=State.RESOLVED, note="Beres 2.")
-    client.post(reverse("complaints:track_confirm", args=[complaint.tracking_code]))
+    client.post(reverse("complaints:track_confirm", args=[complaint.tracking_code]), key)
     complaint.refresh_from_db()
     assert complaint.state == State.CLOSED and complaint.reporter_confirmed
+
+
+@pytest.mark.parametrize("key", ["", "AAAAA-AAAAA", "wrong"])
+def test_a_stranger_with_the_public_code_cannot_close_or_reopen(
+    client, make_complaint, village_officer, key
+):
+    """The public list shows every tracking code: the code alone answers nothing."""
+    complaint = make_complaint()
+    services.transition(complaint, user=village_officer, to_state=State.RESOLVED, note="Beres.")
+    url = reverse("complaints:track", args=[complaint.tracking_code])
+
+    page = client.get(url, {"kunci": key} if key else {}).text
+    reopened = client.post(
+        reverse("complaints:track_reopen", args=[complaint.tracking_code]),
+        {"reason": "Orang asing", "kunci": key},
+        follow=True,
+    )
+    client.post(reverse("complaints:track_confirm", args=[complaint.tracking_code]), {"kunci": key})
+
+    complaint.refresh_from_db()
+    assert complaint.state == State.RESOLVED and not complaint.reporter_confirmed
+    assert "Ya, sudah teratasi" not in page and "Kunci jawaban" in page
+    assert "Hanya pelapor yang dapat menjawab" in reopened.text
+    assert not complaint.events.filter(action__in=["reopen", "confirm"]).exists()
+
+
+def test_the_reporter_key_is_given_at_filing_and_in_messages(client, village, outbox):
+    response = client.post(reverse("complaints:create"), _form(village), follow=True)
+    complaint = Complaint.objects.get()
+    key = services.reporter_key(complaint)
+
+    assert key in response.text and response.request["QUERY_STRING"] == f"kunci={key}"
+    assert any(key in message.text for message in outbox)
+
+
+def test_the_signed_in_resident_who_filed_it_answers_without_a_key(
+    client, make_complaint, village_officer, resident_user
+):
+    complaint = make_complaint(user=resident_user)
+    services.transition(complaint, user=village_officer, to_state=State.RESOLVED, note="Beres.")
+    client.force_login(resident_user)
+
+    page = client.get(reverse("complaints:track", args=[complaint.tracking_code])).text
+    client.post(reverse("complaints:track_confirm", args=[complaint.tracking_code]))
+
+    complaint.refresh_from_db()
+    assert "Ya, sudah teratasi" in page and complaint.state == State.CLOSED
 
 
 def test_unknown_tracking_code_is_404(client):

@@ -258,3 +258,5 @@ def test_the_history_reads_in_words(client, propose, resident_user, village_offi
     assert f"Gabungan dari usulan #{original.pk} — Sama lokasinya" in page
     assert "<code>" not in page and "merged_from" not in page and "changes:" not in page
     assert "Proposal created" in english
+    history = page.split("<h2>Riwayat</h2>", 1)[1]
+    assert "Petugas desa / kelurahan" in history and village_officer.username not in history
