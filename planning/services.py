@@ -332,6 +332,13 @@ def _in_meeting_region(proposal: Proposal, meeting: Meeting) -> bool:
     return True
 
 
+def _same_hamlet(proposal: Proposal, meeting: Meeting) -> bool:
+    """A hamlet meeting decides its own hamlet's proposals (either hamlet left blank: any)."""
+    if not proposal.hamlet.strip() or not meeting.hamlet.strip():
+        return True
+    return proposal.hamlet.strip().casefold() == meeting.hamlet.strip().casefold()
+
+
 def decide(
     proposal: Proposal,
     meeting: Meeting,
@@ -354,6 +361,16 @@ def decide(
         if proposal.status != Status.OPEN:
             _refuse_if_closed(proposal)
             raise ValidationError(_("Usulan ini sudah diputuskan."))
+        if meeting.level == MeetingLevel.HAMLET and not _same_hamlet(proposal, meeting):
+            raise ValidationError(
+                {
+                    "meeting": _(
+                        "Usulan ini dari dusun %(proposal)s; putuskan di musyawarah dusun itu, "
+                        "bukan dusun %(meeting)s."
+                    )
+                    % {"proposal": proposal.hamlet, "meeting": meeting.hamlet}
+                }
+            )
         if meeting.level != proposal.level or meeting.year != proposal.year:
             raise ValidationError(
                 _("Usulan ini ada di tahap “%(stage)s” tahun %(year)s; rapat ini tidak sesuai.")

@@ -246,3 +246,35 @@ def test_visibility_by_role(
         assert services.visible_proposals(user).filter(pk=proposal.pk).exists()
     for user in (other_village_officer, agency_officer, call_centre_operator, kiosk):
         assert not services.visible_proposals(user).exists()
+
+
+def test_a_hamlet_meeting_decides_only_its_own_hamlets_proposals(
+    propose, resident_user, village_officer
+):
+    from datetime import date
+
+    from planning.models import MeetingLevel
+
+    krajan = propose(resident_user, hamlet="Krajan")
+    elsewhere = services.create_meeting(
+        village_officer,
+        year=krajan.year,
+        level=MeetingLevel.HAMLET,
+        held_on=date(krajan.year, 1, 15),
+        minutes="Notulen musyawarah dusun Sumberjo",
+        hamlet="Sumberjo",
+    )
+    own = services.create_meeting(
+        village_officer,
+        year=krajan.year,
+        level=MeetingLevel.HAMLET,
+        held_on=date(krajan.year, 1, 16),
+        minutes="Notulen musyawarah dusun Krajan",
+        hamlet=" krajan ",
+    )
+
+    with pytest.raises(ValidationError, match="dusun Krajan"):
+        services.decide(krajan, elsewhere, "forwarded", village_officer)
+    services.decide(krajan, own, "forwarded", village_officer)
+    krajan.refresh_from_db()
+    assert krajan.level == MeetingLevel.VILLAGE
