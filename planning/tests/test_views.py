@@ -254,6 +254,7 @@ def test_the_history_reads_in_words(client, propose, resident_user, village_offi
     english = client.get(reverse("planning:proposal_detail", args=[target.pk])).content.decode()
 
     assert "Usulan dibuat" in page and "(150000000 → 175000000)" in page
+    assert "<dd>175.000.000</dd>" in page and "<dd>175,000,000</dd>" in english
     assert "Diputuskan di Musyawarah dusun: Diteruskan ke tahap berikutnya" in page
     assert f"Gabungan dari usulan #{original.pk} — Sama lokasinya" in page
     assert "<code>" not in page and "merged_from" not in page and "changes:" not in page
