@@ -6,6 +6,7 @@ and link it to what it became; every change is kept as a :class:`ProposalEvent`.
 
 from django.conf import settings
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 
@@ -158,7 +159,9 @@ class Meeting(models.Model):
         verbose_name_plural = _("rapat Musrenbang")
 
     def __str__(self) -> str:
-        return f"{self.get_level_display()} {self.region.name} {self.held_on}"
+        hamlet = f" ({self.hamlet})" if self.hamlet else ""
+        held_on = date_format(self.held_on, "DATE_FORMAT") if self.held_on else ""
+        return f"{self.get_level_display()} {self.region.name}{hamlet}, {held_on}"
 
 
 class Outcome(models.TextChoices):
@@ -273,7 +276,7 @@ EVENT_TEXTS = {
     "created": _("Usulan dibuat"),
     "photo_added": _("Foto ditambahkan"),
     "merged_into": _("Digabung ke usulan %(target)s"),
-    "merged_from": _("Gabungan dari usulan %(sources)s"),
+    "merged_from": _("Gabungan dari usulan %(sources)s"),  # one or more: "#3" or "#3, #4"
     "split_from": _("Pecahan dari usulan %(source)s"),
     "split_into": _("Dipecah menjadi usulan %(parts)s"),
     "carried_to": _("Dibawa ke tahun berikutnya sebagai usulan %(to)s"),
