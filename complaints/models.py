@@ -237,7 +237,11 @@ class Complaint(models.Model):
         Needs ``select_related("agency", "village__parent")`` in lists.
         """
         if self.agency_id:
-            return str(self.agency)
+            # "Dinas Pekerjaan Umum dan Penataan Ruang (DPU)": residents may not know the letters.
+            agency = self.agency
+            if agency.short_name and agency.short_name != agency.name:
+                return f"{agency.name} ({agency.short_name})"
+            return agency.name
         if self.village_id and self.category not in PROTECTED_CATEGORIES:
             return _("Kantor desa/kelurahan %(name)s") % {"name": self.village.name}
         if self.village_id:

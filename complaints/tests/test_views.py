@@ -470,3 +470,14 @@ def test_the_timeline_names_who_acted_in_the_readers_language(
     assert f"Petugas desa / kelurahan {office}" in indonesian and "Pelapor" in indonesian
     assert f"Village officer {office}" in english and "Reporter" in english
     assert "Pelapor" not in english and "Petugas desa" not in english
+
+
+def test_the_tracking_page_spells_out_the_agency(client, make_complaint, agency, regent):
+    services.save_routing_rule(
+        user=regent, category=Category.INFRASTRUCTURE, district=None, village=None, agency=agency
+    )
+    complaint = make_complaint(category=Category.INFRASTRUCTURE)
+
+    page = client.get(reverse("complaints:track", args=[complaint.tracking_code])).text
+
+    assert "Dinas Kependudukan dan Pencatatan Sipil (Dispendukcapil)" in page
