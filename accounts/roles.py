@@ -22,6 +22,14 @@ class Role(models.TextChoices):
     KIOSK = "kiosk", _("Perangkat kios (anjungan)")
 
 
+def role_label(code: str) -> str:
+    """A stored role code in the reader's language; an unknown code as it is, "" for none."""
+    try:
+        return str(Role(code).label) if code else ""
+    except ValueError:
+        return code
+
+
 DISTRICT_ROLES = frozenset({Role.DISTRICT_HEAD, Role.DISTRICT_OFFICER})
 VILLAGE_ROLES = frozenset({Role.VILLAGE_HEAD, Role.VILLAGE_OFFICER})
 AGENCY_ROLES = frozenset({Role.AGENCY_HEAD, Role.AGENCY_OFFICER})

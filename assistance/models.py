@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from assistance.reasons import describe_all
 from people.models import region_filter
 
 
@@ -184,8 +185,6 @@ class ReportLine(models.Model):
 
     @property
     def reasons_text(self) -> str:
-        from assistance.reasons import describe_all
-
         return describe_all(self.reasons)
 
 

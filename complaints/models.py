@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import AGENCY_ROLES, VILLAGE_ROLES, Role
+from accounts.roles import AGENCY_ROLES, VILLAGE_ROLES, Role, role_label
 from people.models import region_filter
 
 
@@ -319,11 +319,7 @@ class ComplaintEvent(models.Model):
             return str(_("Sistem"))
         if not role or (role in AGENCY_ROLES and self.actor_label):
             return self.actor_label
-        try:
-            role_label = str(Role(role).label)
-        except ValueError:
-            role_label = role
-        return f"{role_label} {self.actor_label}".strip()
+        return f"{role_label(role)} {self.actor_label}".strip()
 
     @property
     def action_label(self) -> str:

@@ -82,6 +82,7 @@ def create(request):
         except ValidationError as error:
             add_errors(form, error)
         else:
+            key = services.reporter_key(complaint)
             messages.success(
                 request,
                 _(
@@ -89,9 +90,9 @@ def create(request):
                     "keduanya: hanya dengan kunci ini Anda dapat menjawab apakah masalahnya "
                     "sudah teratasi."
                 )
-                % {"code": complaint.tracking_code, "key": services.reporter_key(complaint)},
+                % {"code": complaint.tracking_code, "key": key},
             )
-            return redirect(_track_url(complaint, key=services.reporter_key(complaint)))
+            return redirect(_track_url(complaint, key=key))
     return render(request, "complaints/create.html", {"form": form})
 
 

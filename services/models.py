@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import AGENCY_ROLES, DISTRICT_ROLES, VILLAGE_ROLES, Role
+from accounts.roles import AGENCY_ROLES, DISTRICT_ROLES, VILLAGE_ROLES, Role, role_label
 from core.workdays import regency_today
 from documents.models import IssuerLevel
 from regions.models import village_ids_in
@@ -77,11 +77,8 @@ class ServiceQuerySet(models.QuerySet):
 
 def named_with_role(name: str, role: str) -> str:
     """ "SITI (Petugas desa/kelurahan)": the role in the reader's language, not the writer's."""
-    try:
-        role_label = Role(role).label if role else ""
-    except ValueError:
-        role_label = role
-    return f"{name} ({role_label})" if role_label else name
+    label = role_label(role)
+    return f"{name} ({label})" if label else name
 
 
 class Service(models.Model):
